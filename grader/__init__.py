@@ -1,0 +1,1 @@
+"""The fromscratch engine: pytest plugin, numerical checks, stub generator, command line."""

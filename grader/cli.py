@@ -1,0 +1,115 @@
+"""The ``fromscratch`` command line.
+
+    fromscratch stubs [--check]          write exercises/ from solutions/ (or verify it)
+    fromscratch selftest [--impl ...]    run the suites against an implementation, per-component table
+    fromscratch mutants [COMPONENT]      run the hidden suites against the known-wrong implementations
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from grader import stubs
+from grader.components import CURRICULUM, REPO_ROOT, component_named
+
+
+def _stubs(args: argparse.Namespace) -> int:
+    solutions, exercises = REPO_ROOT / "solutions", REPO_ROOT / "exercises"
+    try:
+        if args.check:
+            problems = stubs.stale_stubs(solutions, exercises)
+            for problem in problems:
+                print(problem)
+            if problems:
+                print("exercises/ is out of date: run `fromscratch stubs` and commit the result.")
+                return 1
+            print("exercises/ matches solutions/.")
+            return 0
+        changed = stubs.write_stubs(solutions, exercises)
+    except stubs.MarkerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(changed)} stub(s): {', '.join(changed)}" if changed else "exercises/ already up to date.")
+    return 0
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    from grader.runner import run_suites
+
+    names = args.components or [c.name for c in CURRICULUM]
+    for name in names:
+        component_named(name)
+    paths = [f"tests/{suite}/test_{name}.py" for suite in args.suites for name in names]
+    print(f"running the {' and '.join(args.suites)} suites of {len(names)} component(s) "
+          f"against {args.impl} (seed {args.seed}) ...", flush=True)
+    started = time.perf_counter()
+    run = run_suites(paths, impl=args.impl, seed=args.seed, profile=args.profile)
+    elapsed = time.perf_counter() - started
+    table = run.by_component()
+    print(f"\n{'component':<14}{'passed':>8}{'failed':>8}{'errors':>8}{'skipped':>9}")
+    for name in names:
+        counts = table.get(name, {})
+        print(f"{name:<14}{counts.get('passed', 0):>8}{counts.get('failed', 0):>8}"
+              f"{counts.get('error', 0):>8}{counts.get('skipped', 0):>9}")
+    totals = run.outcomes()
+    print(f"\n{totals['passed']} passed, {totals['failed']} failed, {totals['error']} errors, "
+          f"{totals['skipped']} skipped in {elapsed:.1f} s")
+    if not run.records:
+        print(run.output)
+        return 1
+    return 0 if totals["failed"] + totals["error"] == 0 else 1
+
+
+def _mutants(args: argparse.Namespace) -> int:
+    from grader.mutants import discover, run_mutant, tests_no_mutant_fails
+
+    if args.component:
+        component_named(args.component)
+    found = discover(args.component)
+    results = []
+    for mutant in found:
+        result = run_mutant(mutant)
+        results.append(result)
+        verdict = f"caught by {len(result.killed_by)} test(s)" if result.caught else "SURVIVED"
+        print(f"{mutant.name:<42} {verdict:<22} {mutant.bug}", flush=True)
+    caught = sum(result.caught for result in results)
+    print(f"\n{caught} of {len(found)} mutants caught")
+    idle = [nodeid for nodeids in tests_no_mutant_fails(results).values() for nodeid in nodeids]
+    for nodeid in idle:
+        print(f"no mutant fails {nodeid}")
+    return 0 if caught == len(found) and not idle else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fromscratch", description="Deep learning from scratch, test-driven.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    command = commands.add_parser("stubs", help="generate exercises/ from solutions/")
+    command.add_argument("--check", action="store_true", help="exit 1 if exercises/ is not what would be generated")
+    command.set_defaults(run=_stubs)
+
+    command = commands.add_parser("selftest", help="run suites against an implementation, summarised per component")
+    command.add_argument("--impl", default="solutions", help="exercises, solutions (default) or a submission folder")
+    command.add_argument("--suites", nargs="+", default=["public"], choices=["public", "hidden"])
+    command.add_argument("--components", nargs="+", metavar="COMPONENT", help="default: all, in curriculum order")
+    command.add_argument("--seed", type=int, default=0)
+    command.add_argument("--profile", default="ci", help="hypothesis profile: learner, ci or grading")
+    command.set_defaults(run=_selftest)
+
+    command = commands.add_parser("mutants", help="check the hidden suites catch the known-wrong implementations")
+    command.add_argument("component", nargs="?", help="default: every component with mutants")
+    command.set_defaults(run=_mutants)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

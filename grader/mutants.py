@@ -1,0 +1,87 @@
+"""Mutation testing of the hidden suites: realistic wrong implementations must be caught.
+
+A mutant lives in ``tests/kit/mutants/<component>/<bug>.py``. It starts from
+the reference (``from solutions.<component> import *``) and redefines the
+function(s) it breaks; its docstring says what the bug is. To run it, the
+runner builds a throw-away submission whose ``exercises/`` holds the
+reference modules with the mutant in place of ``<component>.py``, then runs
+``tests/hidden/test_<component>.py`` against it. The mutant is caught when at
+least one hidden test fails.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.components import REPO_ROOT
+from grader.runner import run_suites
+
+MUTANTS_DIR = REPO_ROOT / "tests" / "kit" / "mutants"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    component: str
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.component}/{self.path.stem}"
+
+    @property
+    def bug(self) -> str:
+        docstring = ast.get_docstring(ast.parse(self.path.read_text())) or ""
+        return docstring.strip().splitlines()[0] if docstring.strip() else "(no description)"
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    mutant: Mutant
+    killed_by: list[str]  # node ids of the hidden tests that failed
+    survived_by: list[str]  # node ids of the hidden tests that passed
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.killed_by)
+
+
+def discover(component: str | None = None) -> list[Mutant]:
+    folders = [MUTANTS_DIR / component] if component else sorted(p for p in MUTANTS_DIR.iterdir() if p.is_dir())
+    return [Mutant(folder.name, path) for folder in folders
+            for path in sorted(folder.glob("*.py")) if not path.name.startswith("_")]
+
+
+def run_mutant(mutant: Mutant, *, seed: int = 0) -> MutantResult:
+    with tempfile.TemporaryDirectory(prefix="fromscratch-mutant-") as scratch:
+        package = Path(scratch) / "exercises"
+        shutil.copytree(REPO_ROOT / "solutions", package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copyfile(mutant.path, package / f"{mutant.component}.py")
+        run = run_suites([f"tests/hidden/test_{mutant.component}.py"], impl=scratch,
+                         seed=seed, profile="grading")
+    if not run.records:
+        raise RuntimeError(f"mutant {mutant.name}: the hidden suite reported no test\n{run.output}")
+    killed = [r["nodeid"] for r in run.records if r["outcome"] in ("failed", "error")]
+    survived = [r["nodeid"] for r in run.records if r["outcome"] == "passed"]
+    return MutantResult(mutant, killed, survived)
+
+
+def tests_no_mutant_fails(results: list[MutantResult]) -> dict[str, list[str]]:
+    """Per component, the hidden test functions that every mutant passed.
+
+    Parametrized cases count as one test function: ``test_x[relu]`` and
+    ``test_x[tanh]`` are one check applied to two inputs.
+    """
+    def function(nodeid: str) -> str:
+        return nodeid.split("[", 1)[0]
+
+    unkilled: dict[str, list[str]] = {}
+    for component in sorted({result.mutant.component for result in results}):
+        mine = [result for result in results if result.mutant.component == component]
+        killed = {function(nodeid) for result in mine for nodeid in result.killed_by}
+        every = {function(nodeid) for result in mine for nodeid in (*result.killed_by, *result.survived_by)}
+        unkilled[component] = sorted(every - killed)
+    return unkilled

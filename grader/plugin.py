@@ -1,0 +1,168 @@
+"""The pytest plugin: which implementation is under test, seeds, markers, results.
+
+Loaded with ``-p grader.plugin`` (the kit's ``pyproject.toml`` adds it). It adds
+
+- ``--impl {exercises,solutions,PATH}``: the implementation under test;
+- ``--seed N``: the seed behind every random input (printed in the header);
+- ``--results-json FILE``: one record per test, for the kit's own tools;
+- a fixture per component (``def test_x(softmax): softmax.softmax_forward(...)``);
+- a marker per component, applied from the file name ``test_<component>.py``
+  under ``public/`` or ``hidden/``, so ``pytest -m softmax`` runs one component;
+- ``rng``: a NumPy Generator seeded from ``--seed`` and the test's id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import profiles
+from grader.components import CURRICULUM, BY_NAME
+from grader.implementation import ComponentImportError, ImplementationError, resolve
+
+SUITES = ("public", "hidden")
+_IMPL_KEY = pytest.StashKey[object]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fromscratch")
+    group.addoption("--impl", default="exercises", metavar="exercises|solutions|PATH",
+                    help="implementation under test: the learner's exercises (default), the "
+                         "reference solutions, or a folder holding an exercises/ package")
+    group.addoption("--seed", type=int, default=None,
+                    help="seed for every random input; printed in the header to reproduce a run")
+    group.addoption("--results-json", default=None, metavar="FILE",
+                    help="write one JSON record per test (nodeid, component, outcome) to FILE")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        config.stash[_IMPL_KEY] = resolve(config.getoption("impl"))
+    except ImplementationError as error:
+        raise pytest.UsageError(str(error)) from None
+    seed = config.getoption("seed")
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), "little")
+        config.option.seed = seed
+    if getattr(config.option, "hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(seed)
+    if getattr(config.option, "hypothesis_profile", None) is None:
+        config.option.hypothesis_profile = profiles.DEFAULT_PROFILE
+    for component in CURRICULUM:
+        config.addinivalue_line("markers", component.marker_help)
+    if target := config.getoption("results_json"):
+        config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    impl = config.stash[_IMPL_KEY]
+    return [
+        f"fromscratch: implementation under test: {impl.describe()}",
+        f"fromscratch: seed {config.getoption('seed')} (reproduce with --seed {config.getoption('seed')}), "
+        f"hypothesis profile {config.option.hypothesis_profile!r}",
+    ]
+
+
+def component_of(path: Path) -> str | None:
+    """The component a test file belongs to: ``<suite>/test_<component>.py``."""
+    if path.parent.name not in SUITES or not path.name.startswith("test_"):
+        return None
+    return path.stem[len("test_"):]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        name = component_of(item.path)
+        if name is None:
+            continue
+        if name not in BY_NAME:
+            raise pytest.UsageError(
+                f"{item.path}: no component named {name!r} in grader/components.py; "
+                "rename the file test_<component>.py or add the component to the curriculum"
+            )
+        item.add_marker(getattr(pytest.mark, name))
+
+
+def _component_fixture(name: str):
+    @pytest.fixture(scope="session", name=name)
+    def load(request: pytest.FixtureRequest):
+        try:
+            return request.config.stash[_IMPL_KEY].load(name)
+        except ComponentImportError as error:
+            pytest.fail(str(error), pytrace=False)
+
+    load.__doc__ = f"The {name} module of the implementation under test."
+    return load
+
+
+for _component in CURRICULUM:
+    globals()[f"component_{_component.name}"] = _component_fixture(_component.name)
+
+
+@pytest.fixture
+def seed(request: pytest.FixtureRequest) -> int:
+    """This test's seed: derived from ``--seed`` and the test id, so order does not matter."""
+    return zlib.crc32(request.node.nodeid.encode()) ^ request.config.getoption("seed")
+
+
+@pytest.fixture
+def rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _reproduce_command(item: pytest.Item) -> str:
+    config = item.config
+    return (f"pytest {shlex.quote(item.nodeid)} --impl {shlex.quote(config.getoption('impl'))} "
+            f"--seed {config.getoption('seed')}")
+
+
+def _not_implemented_message(excinfo: pytest.ExceptionInfo) -> str | None:
+    """The stub's pointer, when the failure is an exercise not written yet."""
+    if not excinfo.errisinstance(NotImplementedError):
+        return None
+    return f"not implemented yet: {excinfo.value}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed:
+        return
+    if component_of(item.path) is None:
+        return
+    if call.excinfo is not None and (message := _not_implemented_message(call.excinfo)):
+        report.longrepr = message
+    report.sections.append(("fromscratch", f"reproduce: {_reproduce_command(item)}"))
+
+
+class ResultsRecorder:
+    """Writes one JSON record per test to ``--results-json`` when the session ends."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.records: list[dict] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call" and report.passed:
+            return
+        outcome = report.outcome if report.when == "call" or report.skipped else "error"
+        path = Path(report.fspath)
+        self.records.append({
+            "nodeid": report.nodeid,
+            "component": component_of(path),
+            "suite": path.parent.name,
+            "outcome": outcome,
+            "duration": round(report.duration, 4),
+            "message": "" if report.passed else str(report.longrepr)[:2000],
+        })
+
+    def pytest_sessionfinish(self) -> None:
+        self.target.write_text(json.dumps(self.records, indent=1))

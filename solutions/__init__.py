@@ -1,0 +1,1 @@
+"""fromscratch components: one module per component, in curriculum order (see docs/)."""

@@ -1,0 +1,161 @@
+"""Softmax, log-softmax and the losses built on them, stable for logits up to 1e4.
+
+All functions act on the last axis. Layer convention as everywhere in the kit::
+
+    out, cache = softmax_forward(x)           x: (..., C); out: (..., C)
+    dx = softmax_backward(dout, cache)
+    loss, cache = cross_entropy_forward(logits, labels)   logits: (N, C); labels: (N,)
+    dlogits = cross_entropy_backward(dloss, cache)        dloss: a number (1.0 for the loss itself)
+
+Stability: ``softmax(x) = softmax(x - c)`` for any constant c, so subtract the
+row maximum before ``exp``; the largest exponent is then ``exp(0) = 1`` and
+nothing overflows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating]
+
+
+def softmax_forward(x: Array) -> tuple[Array, Array]:
+    """``out[..., i] = exp(x[..., i]) / sum_j exp(x[..., j])``, computed as exp(x - max).
+
+    Args:
+        x: (..., C) scores.
+    Returns:
+        out: (..., C) probabilities, each row summing to 1, same dtype as x.
+        cache: what softmax_backward needs (the output).
+    """
+    # BEGIN SOLUTION
+    shifted = x - x.max(axis=-1, keepdims=True)
+    exps = np.exp(shifted)
+    out = exps / exps.sum(axis=-1, keepdims=True)
+    return out, out
+    # END SOLUTION
+
+
+def softmax_backward(dout: Array, cache: Array) -> Array:
+    """Vector-Jacobian product of softmax: ``dx = s * (dout - sum(dout * s))`` per row.
+
+    The Jacobian is ``diag(s) - s s^T``; never build it, the formula above is the product.
+
+    Args:
+        dout: (..., C) upstream gradient.
+        cache: from softmax_forward.
+    Returns:
+        dx: (..., C).
+    """
+    # BEGIN SOLUTION
+    s = cache
+    return s * (dout - (dout * s).sum(axis=-1, keepdims=True))
+    # END SOLUTION
+
+
+def log_softmax_forward(x: Array) -> tuple[Array, Array]:
+    """``out = x - max - log(sum(exp(x - max)))`` per row (the log-sum-exp trick).
+
+    Args:
+        x: (..., C) scores.
+    Returns:
+        out: (..., C) log-probabilities (all <= 0), same dtype as x.
+        cache: what log_softmax_backward needs.
+    """
+    # BEGIN SOLUTION
+    shifted = x - x.max(axis=-1, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return out, out
+    # END SOLUTION
+
+
+def log_softmax_backward(dout: Array, cache: Array) -> Array:
+    """``dx = dout - softmax(x) * sum(dout)`` per row, with ``softmax(x) = exp(out)``.
+
+    Args:
+        dout: (..., C) upstream gradient.
+        cache: from log_softmax_forward.
+    Returns:
+        dx: (..., C).
+    """
+    # BEGIN SOLUTION
+    probabilities = np.exp(cache)
+    return dout - probabilities * dout.sum(axis=-1, keepdims=True)
+    # END SOLUTION
+
+
+def cross_entropy_forward(logits: Array, labels: NDArray[np.integer]) -> tuple[float, tuple]:
+    """Mean negative log-likelihood of the true class: ``-mean_n log_softmax(logits)[n, labels[n]]``.
+
+    Args:
+        logits: (N, C) unnormalised scores.
+        labels: (N,) integers in [0, C).
+    Returns:
+        loss: a float, the mean over the batch.
+        cache: what cross_entropy_backward needs.
+    Raises:
+        ValueError: labels not integers, of the wrong length, or outside [0, C).
+    """
+    # BEGIN SOLUTION
+    labels = np.asarray(labels)
+    batch, classes = logits.shape
+    if not np.issubdtype(labels.dtype, np.integer) or labels.shape != (batch,):
+        raise ValueError(f"labels must be {batch} integers, got shape {labels.shape} of {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise ValueError(f"labels must lie in [0, {classes}), got values in [{labels.min()}, {labels.max()}]")
+    log_probabilities, _ = log_softmax_forward(logits)
+    loss = -log_probabilities[np.arange(batch), labels].mean()
+    return float(loss), (log_probabilities, labels)
+    # END SOLUTION
+
+
+def cross_entropy_backward(dloss: float, cache: tuple) -> Array:
+    """``dlogits = dloss * (softmax(logits) - onehot(labels)) / N``.
+
+    The 1/N is there because the loss is a mean over the N rows.
+
+    Args:
+        dloss: upstream gradient of the loss (1.0 when the loss is the objective).
+        cache: from cross_entropy_forward.
+    Returns:
+        dlogits: (N, C), same dtype as logits.
+    """
+    # BEGIN SOLUTION
+    log_probabilities, labels = cache
+    batch = log_probabilities.shape[0]
+    dlogits = np.exp(log_probabilities)
+    dlogits[np.arange(batch), labels] -= 1
+    return dlogits * (dloss / batch)
+    # END SOLUTION
+
+
+def mse_forward(predictions: Array, targets: Array) -> tuple[float, tuple]:
+    """Mean squared error over every element: ``mean((predictions - targets)**2)``.
+
+    Args:
+        predictions: (...) any shape.
+        targets: same shape as predictions.
+    Returns:
+        loss: a float.
+        cache: what mse_backward needs.
+    """
+    # BEGIN SOLUTION
+    difference = predictions - targets
+    return float(np.mean(difference * difference)), difference
+    # END SOLUTION
+
+
+def mse_backward(dloss: float, cache: tuple) -> Array:
+    """``dpredictions = dloss * 2 * (predictions - targets) / K``, K the number of elements.
+
+    Args:
+        dloss: upstream gradient of the loss.
+        cache: from mse_forward.
+    Returns:
+        dpredictions: same shape and dtype as predictions.
+    """
+    # BEGIN SOLUTION
+    difference = cache
+    return difference * (2 * dloss / difference.size)
+    # END SOLUTION

@@ -1,0 +1,7 @@
+"""ReLU forward clips the caller's array in place."""
+from solutions.activations import *  # noqa: F403
+
+
+def relu_forward(x):
+    x[x < 0] = 0
+    return x, x.copy()

@@ -1,0 +1,7 @@
+"""gradient_check computes the numerical gradient of sum(f(x)), forgetting to pass dout on."""
+from solutions.gradcheck import *  # noqa: F403
+from solutions.gradcheck import gradient_check as reference
+
+
+def gradient_check(f, x, analytic, dout=None, h=1e-6, tolerance=1e-6):
+    return reference(f, x, analytic, None, h, tolerance)

@@ -1,0 +1,11 @@
+"""gradient_check reports the flat argmax as the worst index, without unravelling it."""
+from solutions.gradcheck import *  # noqa: F403
+from solutions.gradcheck import gradient_check as reference
+
+
+def gradient_check(f, x, analytic, dout=None, h=1e-6, tolerance=1e-6):
+    report = reference(f, x, analytic, dout, h, tolerance)
+    flat = 0
+    for i, size in zip(report["worst_index"], x.shape):
+        flat = flat * size + i
+    return {**report, "worst_index": (flat,)}

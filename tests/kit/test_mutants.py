@@ -1,0 +1,24 @@
+"""Each mutant (a realistic wrong implementation) is caught by the hidden suite of its component,
+and each hidden test function catches at least one mutant."""
+
+import pytest
+
+from grader.mutants import discover, run_mutant, tests_no_mutant_fails
+
+MUTANTS = discover()
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {mutant.name: run_mutant(mutant) for mutant in MUTANTS}
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda mutant: mutant.name)
+def test_mutant_is_caught(results, mutant):
+    result = results[mutant.name]
+    assert result.caught, f"{mutant.name} ({mutant.bug}) passed all {len(result.survived_by)} hidden tests"
+
+
+def test_every_hidden_test_catches_some_mutant(results):
+    idle = {component: tests for component, tests in tests_no_mutant_fails(list(results.values())).items() if tests}
+    assert not idle, f"hidden tests that no mutant fails (write a mutant they catch, or drop them): {idle}"

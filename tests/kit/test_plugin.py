@@ -1,0 +1,102 @@
+"""The pytest plugin and the command line, driven the way a learner or instructor drives them."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.components import REPO_ROOT
+from grader.runner import run_suites
+
+
+def pytest_run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
+def submission(tmp_path: Path, **overrides: str) -> Path:
+    """A learner's folder: the reference exercises, with some modules replaced."""
+    package = tmp_path / "learner" / "exercises"
+    shutil.copytree(REPO_ROOT / "solutions", package, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, text in overrides.items():
+        (package / f"{name}.py").write_text(text)
+    return package.parent
+
+
+def test_header_names_implementation_and_seed():
+    result = pytest_run("tests/public/test_gradcheck.py", "--impl", "solutions", "--seed", "1234")
+    assert "fromscratch: implementation under test: solutions (" in result.stdout
+    assert "fromscratch: seed 1234 (reproduce with --seed 1234)" in result.stdout
+
+
+def test_a_component_marker_selects_one_component():
+    result = pytest_run("tests/public", "-m", "linear", "--collect-only", "-q")
+    collected = [line for line in result.stdout.splitlines() if "::" in line]
+    assert collected and all(line.startswith("tests/public/test_linear.py::") for line in collected)
+
+
+def test_the_same_seed_gives_the_same_inputs(tmp_path):
+    suite = tmp_path / "public" / "test_linear.py"
+    suite.parent.mkdir()
+    suite.write_text("def test_draw(rng):\n    print('DRAW', rng.integers(1 << 30))\n")
+
+    def draw(seed: str) -> str:
+        output = pytest_run(str(suite), "-p", "grader.plugin", "-s", "--seed", seed).stdout
+        return next(line for line in output.splitlines() if "DRAW" in line)
+
+    assert draw("7") == draw("7") != draw("8")
+
+
+def test_failures_print_the_command_that_reproduces_them():
+    result = pytest_run("tests/public/test_softmax.py", "--seed", "99")
+    assert "not implemented yet: softmax.softmax_forward: see docs/softmax.md" in result.stdout
+    assert "reproduce: pytest tests/public/test_softmax.py::test_softmax_fixed_values --impl exercises --seed 99" \
+        in result.stdout
+
+
+def test_a_submission_folder_is_tested(tmp_path):
+    run = run_suites(["tests/public/test_softmax.py"], impl=submission(tmp_path))
+    assert run.records and {r["outcome"] for r in run.records} == {"passed"}
+
+
+def test_a_syntax_error_is_one_clear_message(tmp_path):
+    learner = submission(tmp_path, softmax="def softmax_forward(x):\n    return x +\n")
+    run = run_suites(["tests/public/test_softmax.py"], impl=learner)
+    messages = {r["message"] for r in run.records}
+    assert {r["outcome"] for r in run.records} == {"error"}
+    assert len(messages) == 1
+    (message,) = messages
+    assert f"{learner / 'exercises' / 'softmax.py'}:2: SyntaxError" in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize("impl, complaint", [
+    ("/no/such/folder", "no such folder"),
+    ("tests", "has no exercises/ folder"),
+])
+def test_a_bad_impl_is_refused_with_what_to_do(impl, complaint):
+    result = pytest_run("tests/public", "--impl", impl)
+    assert result.returncode == 4 and complaint in result.stderr
+
+
+def test_selftest_summarises_per_component():
+    result = subprocess.run([sys.executable, "-m", "grader", "selftest", "--components", "softmax", "linear"],
+                            cwd=REPO_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line[:1].isalpha()}
+    assert rows["softmax"][1:] == ["0", "0", "0"] and int(rows["softmax"][0]) > 0
+    assert rows["linear"][1:] == ["0", "0", "0"] and int(rows["linear"][0]) > 0
+
+
+def test_selftest_fails_on_the_stubs():
+    result = subprocess.run([sys.executable, "-m", "grader", "selftest", "--impl", "exercises",
+                             "--components", "gradcheck"], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert result.returncode == 1 and "gradcheck" in result.stdout
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "fromscratch"
+    assert script.exists(), "the fromscratch console script is missing: pip install -e ."
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "stubs" in result.stdout and "selftest" in result.stdout
