@@ -80,7 +80,7 @@ def sigmoid_forward(x: Array) -> tuple[Array, Array]:
     Args:
         x: input of any shape (...).
     Returns:
-        out: (...) in (0, 1), same dtype as x.
+        out: (...) in [0, 1] (exactly 0 or 1 once saturated), same dtype as x.
         cache: what sigmoid_backward needs (the output is enough).
     """
     raise NotImplementedError("activations.sigmoid_forward: see docs/activations.md")
@@ -104,7 +104,7 @@ def tanh_forward(x: Array) -> tuple[Array, Array]:
     Args:
         x: input of any shape (...).
     Returns:
-        out: (...) in (-1, 1), same dtype as x.
+        out: (...) in [-1, 1], same dtype as x.
         cache: what tanh_backward needs (the output is enough).
     """
     raise NotImplementedError("activations.tanh_forward: see docs/activations.md")

@@ -82,7 +82,7 @@ def cross_entropy_forward(logits: Array, labels: NDArray[np.integer]) -> tuple[f
         loss: a float, the mean over the batch.
         cache: what cross_entropy_backward needs.
     Raises:
-        ValueError: labels not integers, of the wrong length, or outside [0, C).
+        ValueError: logits not 2-D; labels not integers, of the wrong length, or outside [0, C).
     """
     raise NotImplementedError("softmax.cross_entropy_forward: see docs/softmax.md")
 
@@ -101,7 +101,7 @@ def cross_entropy_backward(dloss: float, cache: tuple) -> Array:
     raise NotImplementedError("softmax.cross_entropy_backward: see docs/softmax.md")
 
 
-def mse_forward(predictions: Array, targets: Array) -> tuple[float, tuple]:
+def mse_forward(predictions: Array, targets: Array) -> tuple[float, Array]:
     """Mean squared error over every element: ``mean((predictions - targets)**2)``.
 
     Args:
@@ -110,11 +110,14 @@ def mse_forward(predictions: Array, targets: Array) -> tuple[float, tuple]:
     Returns:
         loss: a float.
         cache: what mse_backward needs.
+    Raises:
+        ValueError: the shapes differ. Broadcasting would silently turn
+            predictions (N, 1) and targets (N,) into an (N, N) difference.
     """
     raise NotImplementedError("softmax.mse_forward: see docs/softmax.md")
 
 
-def mse_backward(dloss: float, cache: tuple) -> Array:
+def mse_backward(dloss: float, cache: Array) -> Array:
     """``dpredictions = dloss * 2 * (predictions - targets) / K``, K the number of elements.
 
     Args:

@@ -95,10 +95,12 @@ def cross_entropy_forward(logits: Array, labels: NDArray[np.integer]) -> tuple[f
         loss: a float, the mean over the batch.
         cache: what cross_entropy_backward needs.
     Raises:
-        ValueError: labels not integers, of the wrong length, or outside [0, C).
+        ValueError: logits not 2-D; labels not integers, of the wrong length, or outside [0, C).
     """
     # BEGIN SOLUTION
     labels = np.asarray(labels)
+    if logits.ndim != 2:
+        raise ValueError(f"logits must be (N, C), got shape {logits.shape}")
     batch, classes = logits.shape
     if not np.issubdtype(labels.dtype, np.integer) or labels.shape != (batch,):
         raise ValueError(f"labels must be {batch} integers, got shape {labels.shape} of {labels.dtype}")
@@ -126,11 +128,11 @@ def cross_entropy_backward(dloss: float, cache: tuple) -> Array:
     batch = log_probabilities.shape[0]
     dlogits = np.exp(log_probabilities)
     dlogits[np.arange(batch), labels] -= 1
-    return dlogits * (dloss / batch)
+    return dlogits * (float(dloss) / batch)
     # END SOLUTION
 
 
-def mse_forward(predictions: Array, targets: Array) -> tuple[float, tuple]:
+def mse_forward(predictions: Array, targets: Array) -> tuple[float, Array]:
     """Mean squared error over every element: ``mean((predictions - targets)**2)``.
 
     Args:
@@ -139,14 +141,19 @@ def mse_forward(predictions: Array, targets: Array) -> tuple[float, tuple]:
     Returns:
         loss: a float.
         cache: what mse_backward needs.
+    Raises:
+        ValueError: the shapes differ. Broadcasting would silently turn
+            predictions (N, 1) and targets (N,) into an (N, N) difference.
     """
     # BEGIN SOLUTION
+    if predictions.shape != targets.shape:
+        raise ValueError(f"predictions {predictions.shape} and targets {targets.shape} must have the same shape")
     difference = predictions - targets
     return float(np.mean(difference * difference)), difference
     # END SOLUTION
 
 
-def mse_backward(dloss: float, cache: tuple) -> Array:
+def mse_backward(dloss: float, cache: Array) -> Array:
     """``dpredictions = dloss * 2 * (predictions - targets) / K``, K the number of elements.
 
     Args:
@@ -157,5 +164,5 @@ def mse_backward(dloss: float, cache: tuple) -> Array:
     """
     # BEGIN SOLUTION
     difference = cache
-    return difference * (2 * dloss / difference.size)
+    return difference * (2 * float(dloss) / difference.size)
     # END SOLUTION

@@ -143,6 +143,16 @@ def test_mse_matches_torch(softmax, data, dloss):
                                  "input": "dpredictions = dloss * 2 * (predictions - targets) / K"})
 
 
+@pytest.mark.parametrize("predictions, targets", [
+    (np.zeros((4, 1)), np.zeros(4)),
+    (np.zeros(3), np.zeros((2, 3))),
+])
+def test_mse_rejects_shapes_that_would_broadcast(softmax, predictions, targets):
+    assert_raises(ValueError, lambda: softmax.mse_forward(predictions, targets), name="mse_forward",
+                  why=f"predictions {predictions.shape} with targets {targets.shape}",
+                  cause="(N, 1) - (N,) broadcasts to (N, N): compare the shapes and raise ValueError")
+
+
 def test_float32_stays_float32(softmax, rng):
     x = rng.standard_normal((4, 5)).astype(np.float32)
     for name in ["softmax", "log_softmax"]:
@@ -151,7 +161,9 @@ def test_float32_stays_float32(softmax, rng):
         assert_dtype(getattr(softmax, f"{name}_backward")(np.ones_like(x), cache), np.float32,
                      name=f"dx of {name}_backward")
     _, cache = softmax.cross_entropy_forward(x, np.array([0, 1, 2, 3]))
-    assert_dtype(softmax.cross_entropy_backward(1.0, cache), np.float32, name="dlogits of cross_entropy_backward")
+    assert_dtype(softmax.cross_entropy_backward(np.float64(1.0), cache), np.float32,
+                 name="dlogits of cross_entropy_backward",
+                 cause="a NumPy float64 scalar dloss promotes float32 arrays: use float(dloss)")
 
 
 def test_inputs_are_not_modified(softmax, rng):
