@@ -64,20 +64,18 @@ def _selftest(args: argparse.Namespace) -> int:
 
 
 def _mutants(args: argparse.Namespace) -> int:
-    from grader.mutants import discover, run_mutant, tests_no_mutant_fails
+    from grader.mutants import checks_no_mutant_fails, discover, run_mutants
 
     if args.component:
         component_named(args.component)
     found = discover(args.component)
-    results = []
-    for mutant in found:
-        result = run_mutant(mutant)
-        results.append(result)
+    results = run_mutants(found)
+    for mutant, result in zip(found, results):
         verdict = f"caught by {len(result.killed_by)} test(s)" if result.caught else "SURVIVED"
         print(f"{mutant.name:<42} {verdict:<22} {mutant.bug}", flush=True)
     caught = sum(result.caught for result in results)
     print(f"\n{caught} of {len(found)} mutants caught")
-    idle = [nodeid for nodeids in tests_no_mutant_fails(results).values() for nodeid in nodeids]
+    idle = [nodeid for nodeids in checks_no_mutant_fails(results).values() for nodeid in nodeids]
     for nodeid in idle:
         print(f"no mutant fails {nodeid}")
     return 0 if caught == len(found) and not idle else 1

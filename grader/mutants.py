@@ -12,8 +12,10 @@ least one hidden test fails.
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +71,13 @@ def run_mutant(mutant: Mutant, *, seed: int = 0) -> MutantResult:
     return MutantResult(mutant, killed, survived)
 
 
-def tests_no_mutant_fails(results: list[MutantResult]) -> dict[str, list[str]]:
+def run_mutants(mutants: list[Mutant], *, workers: int | None = None) -> list[MutantResult]:
+    """Run every mutant, ``workers`` pytest processes at a time (default: one per core)."""
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        return list(pool.map(run_mutant, mutants))
+
+
+def checks_no_mutant_fails(results: list[MutantResult]) -> dict[str, list[str]]:
     """Per component, the hidden test functions that every mutant passed.
 
     Parametrized cases count as one test function: ``test_x[relu]`` and

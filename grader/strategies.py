@@ -37,6 +37,11 @@ def float_arrays(
     return arrays
 
 
+def labels(count: int, classes: int) -> st.SearchStrategy:
+    """``count`` integer class labels in [0, classes), as int64."""
+    return hnp.arrays(np.int64, (count,), elements=st.integers(0, classes - 1))
+
+
 @st.composite
 def classification_batches(
     draw: st.DrawFn,
@@ -50,8 +55,7 @@ def classification_batches(
     batch = draw(st.integers(1, max_batch))
     classes = draw(st.integers(2, max_classes))
     logits = draw(float_arrays((batch, classes), bound=bound, dtype=dtype))
-    labels = draw(hnp.arrays(np.int64, (batch,), elements=st.integers(0, classes - 1)))
-    return logits, labels
+    return logits, draw(labels(batch, classes))
 
 
 def large_logits(max_batch: int = 8, max_classes: int = 10) -> st.SearchStrategy:

@@ -3,14 +3,14 @@ and each hidden test function catches at least one mutant."""
 
 import pytest
 
-from grader.mutants import discover, run_mutant, tests_no_mutant_fails
+from grader.mutants import checks_no_mutant_fails, discover, run_mutants
 
 MUTANTS = discover()
 
 
 @pytest.fixture(scope="module")
 def results():
-    return {mutant.name: run_mutant(mutant) for mutant in MUTANTS}
+    return {result.mutant.name: result for result in run_mutants(MUTANTS)}
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda mutant: mutant.name)
@@ -20,5 +20,5 @@ def test_mutant_is_caught(results, mutant):
 
 
 def test_every_hidden_test_catches_some_mutant(results):
-    idle = {component: tests for component, tests in tests_no_mutant_fails(list(results.values())).items() if tests}
+    idle = {component: tests for component, tests in checks_no_mutant_fails(list(results.values())).items() if tests}
     assert not idle, f"hidden tests that no mutant fails (write a mutant they catch, or drop them): {idle}"
