@@ -134,9 +134,7 @@ def _not_implemented_message(excinfo: pytest.ExceptionInfo) -> str | None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
-    if not report.failed:
-        return
-    if component_of(item.path) is None:
+    if not report.failed or component_of(item.path) is None:
         return
     if call.excinfo is not None and (message := _not_implemented_message(call.excinfo)):
         report.longrepr = message
@@ -144,25 +142,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 class ResultsRecorder:
-    """Writes one JSON record per test to ``--results-json`` when the session ends."""
+    """Writes one JSON record per test to ``--results-json`` when the session ends.
+
+    A test's outcome is the worst of its phases: an error in setup or teardown
+    makes it an ``error`` even when its call passed.
+    """
+
+    SEVERITY = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
 
     def __init__(self, target: Path):
         self.target = target
-        self.records: list[dict] = []
+        self.records: dict[str, dict] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call" and report.passed:
             return
         outcome = report.outcome if report.when == "call" or report.skipped else "error"
+        previous = self.records.get(report.nodeid)
+        if previous and self.SEVERITY[previous["outcome"]] >= self.SEVERITY[outcome]:
+            return
         path = Path(report.fspath)
-        self.records.append({
+        self.records[report.nodeid] = {
             "nodeid": report.nodeid,
             "component": component_of(path),
             "suite": path.parent.name,
             "outcome": outcome,
             "duration": round(report.duration, 4),
             "message": "" if report.passed else str(report.longrepr)[:2000],
-        })
+        }
 
     def pytest_sessionfinish(self) -> None:
-        self.target.write_text(json.dumps(self.records, indent=1))
+        self.target.write_text(json.dumps(list(self.records.values()), indent=1))

@@ -143,6 +143,17 @@ def test_mse_matches_torch(softmax, data, dloss):
                                  "input": "dpredictions = dloss * 2 * (predictions - targets) / K"})
 
 
+@given(data=st.data())
+def test_mse_gradient_is_numerically_right(softmax, data):
+    predictions = data.draw(gs.float_arrays(gs.shapes(max_dims=2)), label="predictions")
+    targets = data.draw(gs.float_arrays(predictions.shape), label="targets")
+    _, cache = softmax.mse_forward(predictions, targets)
+    grad = softmax.mse_backward(1.0, cache)
+    assert_gradient(grad, lambda v: softmax.mse_forward(v, targets)[0], predictions,
+                    name="dpredictions of mse_backward", inputs={"predictions": predictions},
+                    cause="d/dp mean((p - t)**2) = 2 (p - t) / K, K the number of elements")
+
+
 @pytest.mark.parametrize("predictions, targets", [
     (np.zeros((4, 1)), np.zeros(4)),
     (np.zeros(3), np.zeros((2, 3))),

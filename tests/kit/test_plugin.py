@@ -1,5 +1,6 @@
 """The pytest plugin and the command line, driven the way a learner or instructor drives them."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -100,3 +101,20 @@ def test_console_script_is_installed():
     assert script.exists(), "the fromscratch console script is missing: pip install -e ."
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "stubs" in result.stdout and "selftest" in result.stdout
+
+
+def test_results_json_has_one_record_per_test_with_its_worst_outcome(tmp_path):
+    suite = tmp_path / "public" / "test_linear.py"
+    suite.parent.mkdir()
+    suite.write_text(
+        "import pytest\n\n"
+        "@pytest.fixture\ndef broken_teardown():\n    yield\n    raise RuntimeError('teardown')\n\n"
+        "def test_passes_then_teardown_fails(broken_teardown):\n    pass\n\n"
+        "def test_fails():\n    assert False\n\n"
+        "def test_skips():\n    pytest.skip('no data')\n\n"
+        "def test_passes():\n    pass\n")
+    results = tmp_path / "results.json"
+    pytest_run(str(suite), "-p", "grader.plugin", "--results-json", str(results))
+    outcomes = {record["nodeid"].split("::")[-1]: record["outcome"] for record in json.loads(results.read_text())}
+    assert outcomes == {"test_passes_then_teardown_fails": "error", "test_fails": "failed",
+                        "test_skips": "skipped", "test_passes": "passed"}
