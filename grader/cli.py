@@ -18,9 +18,11 @@ from grader.components import CURRICULUM, REPO_ROOT, component_named
 
 def _stubs(args: argparse.Namespace) -> int:
     solutions, exercises = REPO_ROOT / "solutions", REPO_ROOT / "exercises"
+    for name in args.components or []:
+        component_named(name)
     try:
         if args.check:
-            problems = stubs.stale_stubs(solutions, exercises)
+            problems = stubs.stale_stubs(solutions, exercises, args.components)
             for problem in problems:
                 print(problem)
             if problems:
@@ -28,7 +30,7 @@ def _stubs(args: argparse.Namespace) -> int:
                 return 1
             print("exercises/ matches solutions/.")
             return 0
-        changed = stubs.write_stubs(solutions, exercises)
+        changed = stubs.write_stubs(solutions, exercises, args.components)
     except stubs.MarkerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("stubs", help="generate exercises/ from solutions/")
     command.add_argument("--check", action="store_true", help="exit 1 if exercises/ is not what would be generated")
+    command.add_argument("--components", nargs="+", metavar="COMPONENT", help="only these components (default: all)")
     command.set_defaults(run=_stubs)
 
     command = commands.add_parser("selftest", help="run suites against an implementation, summarised per component")

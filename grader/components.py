@@ -19,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Component:
     name: str
     title: str
+    numpy_only: bool = True  # Part 1: the learner's module may use NumPy and the standard library only
 
     @property
     def doc(self) -> str:
@@ -34,6 +35,14 @@ CURRICULUM: tuple[Component, ...] = (
     Component("linear", "affine layer forward/backward, Kaiming and Xavier initialisation"),
     Component("softmax", "stable softmax, log-softmax, cross-entropy and MSE losses"),
     Component("gradcheck", "numerical gradients by central differences, relative error"),
+    Component("mlp", "a multilayer perceptron with backprop through every layer"),
+    Component("optim", "SGD, momentum, Nesterov, RMSprop, Adam and AdamW as functional update rules"),
+    Component("dataloader", "mini-batches over array datasets: shuffling, drop_last, collation"),
+    Component("dropout", "inverted dropout with an explicit random generator"),
+    Component("normalization", "batch norm and layer norm, forward and backward"),
+    Component("conv2d", "convolution with stride, padding and dilation; max and average pooling"),
+    Component("rnn", "RNN and LSTM cells, backpropagation through time"),
+    Component("attention", "scaled dot-product and multi-head attention, positional encoding"),
 )
 
 BY_NAME: dict[str, Component] = {component.name: component for component in CURRICULUM}

@@ -1,10 +1,13 @@
 """Mutation testing of the hidden suites: realistic wrong implementations must be caught.
 
-A mutant lives in ``tests/kit/mutants/<component>/<bug>.py``. It starts from
-the reference (``from solutions.<component> import *``) and redefines the
-function(s) it breaks; its docstring says what the bug is. To run it, the
-runner builds a throw-away submission whose ``exercises/`` holds the
-reference modules with the mutant in place of ``<component>.py``, then runs
+A mutant lives in ``tests/kit/mutants/<component>/<bug>.py``: a fragment that
+is appended to the reference module ``solutions/<component>.py``, so that its
+definitions replace the reference's (and the reference's own calls reach
+them, as they would in a learner's module). Its docstring says what the bug
+is; it may keep a reference function under another name first
+(``reference_forward = softmax_forward``) to wrap it. To run it, the runner
+builds a throw-away submission whose ``exercises/`` holds the reference
+modules with that combined module as ``<component>.py``, then runs
 ``tests/hidden/test_<component>.py`` against it. The mutant is caught when at
 least one hidden test fails.
 """
@@ -61,7 +64,8 @@ def run_mutant(mutant: Mutant, *, seed: int = 0) -> MutantResult:
     with tempfile.TemporaryDirectory(prefix="fromscratch-mutant-") as scratch:
         package = Path(scratch) / "exercises"
         shutil.copytree(REPO_ROOT / "solutions", package, ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copyfile(mutant.path, package / f"{mutant.component}.py")
+        module = package / f"{mutant.component}.py"
+        module.write_text(f"{module.read_text()}\n\n# --- mutant {mutant.name} ---\n{mutant.path.read_text()}")
         run = run_suites([f"tests/hidden/test_{mutant.component}.py"], impl=scratch,
                          seed=seed, profile="grading")
     if not run.records:

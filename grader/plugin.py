@@ -23,6 +23,8 @@ import numpy as np
 import pytest
 
 from grader import profiles
+from grader.checks import CheckFailure
+from grader.forbidden import assert_numpy_only
 from grader.components import CURRICULUM, BY_NAME
 from grader.implementation import ComponentImportError, ImplementationError, resolve
 
@@ -93,10 +95,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _component_fixture(name: str):
     @pytest.fixture(scope="session", name=name)
     def load(request: pytest.FixtureRequest):
+        """Import the module once; a module that cannot be used fails every test of its component."""
         try:
-            return request.config.stash[_IMPL_KEY].load(name)
-        except ComponentImportError as error:
+            module = request.config.stash[_IMPL_KEY].load(name)
+            if BY_NAME[name].numpy_only:
+                assert_numpy_only(module, name)
+        except (ComponentImportError, CheckFailure) as error:
             pytest.fail(str(error), pytrace=False)
+        return module
 
     load.__doc__ = f"The {name} module of the implementation under test."
     return load

@@ -150,20 +150,22 @@ def make_stub(source: str, component: str, path: str) -> str:
     return stub
 
 
-def expected_exercises(solutions_dir: Path) -> dict[str, str]:
-    """File name -> the text ``exercises/`` should hold for it."""
+def expected_exercises(solutions_dir: Path, only: list[str] | None = None) -> dict[str, str]:
+    """File name -> the text ``exercises/`` should hold for it (``only``: these component names)."""
     expected = {}
     for source_path in sorted(solutions_dir.glob("*.py")):
+        if only is not None and source_path.stem not in only:
+            continue
         label = f"{solutions_dir.name}/{source_path.name}"
         expected[source_path.name] = make_stub(source_path.read_text(), source_path.stem, label)
     return expected
 
 
-def write_stubs(solutions_dir: Path, exercises_dir: Path) -> list[str]:
-    """Write every stub; returns the names of the files that changed."""
+def write_stubs(solutions_dir: Path, exercises_dir: Path, only: list[str] | None = None) -> list[str]:
+    """Write every stub (or those of ``only``); returns the names of the files that changed."""
     exercises_dir.mkdir(parents=True, exist_ok=True)
     changed = []
-    for name, text in expected_exercises(solutions_dir).items():
+    for name, text in expected_exercises(solutions_dir, only).items():
         target = exercises_dir / name
         if not target.exists() or target.read_text() != text:
             target.write_text(text)
@@ -171,10 +173,10 @@ def write_stubs(solutions_dir: Path, exercises_dir: Path) -> list[str]:
     return changed
 
 
-def stale_stubs(solutions_dir: Path, exercises_dir: Path) -> list[str]:
+def stale_stubs(solutions_dir: Path, exercises_dir: Path, only: list[str] | None = None) -> list[str]:
     """Every way ``exercises/`` differs from what ``write_stubs`` would produce."""
     problems = []
-    expected = expected_exercises(solutions_dir)
+    expected = expected_exercises(solutions_dir, only)
     for name, text in expected.items():
         target = exercises_dir / name
         if not target.exists():
@@ -182,6 +184,6 @@ def stale_stubs(solutions_dir: Path, exercises_dir: Path) -> list[str]:
         elif target.read_text() != text:
             problems.append(f"exercises/{name} differs from the stub generated from solutions/{name}")
     for extra in sorted(exercises_dir.glob("*.py")):
-        if extra.name not in expected:
+        if extra.name not in expected and only is None:
             problems.append(f"exercises/{extra.name} has no source solutions/{extra.name}")
     return problems

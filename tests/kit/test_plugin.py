@@ -118,3 +118,12 @@ def test_results_json_has_one_record_per_test_with_its_worst_outcome(tmp_path):
     outcomes = {record["nodeid"].split("::")[-1]: record["outcome"] for record in json.loads(results.read_text())}
     assert outcomes == {"test_passes_then_teardown_fails": "error", "test_fails": "failed",
                         "test_skips": "skipped", "test_passes": "passed"}
+
+
+def test_a_component_that_uses_torch_fails_every_test_naming_the_import(tmp_path):
+    learner = submission(tmp_path, activations="import torch\n\ndef relu_forward(x):\n"
+                                               "    return torch.relu(torch.from_numpy(x)).numpy(), x\n")
+    run = run_suites(["tests/public/test_activations.py", "tests/public/test_linear.py"], impl=learner)
+    by_component = {c: {r["outcome"] for r in run.records if r["component"] == c} for c in ("activations", "linear")}
+    assert by_component == {"activations": {"error"}, "linear": {"passed"}}
+    assert all("activations.py:1 imports torch" in r["message"] for r in run.records if r["component"] == "activations")

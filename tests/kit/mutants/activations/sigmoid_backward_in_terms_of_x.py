@@ -1,6 +1,5 @@
 """Sigmoid backward written as dout * x * (1 - x), with x the input instead of the output."""
-from solutions.activations import *  # noqa: F403
-from solutions.activations import sigmoid_forward as reference_forward
+reference_forward = sigmoid_forward
 
 
 def sigmoid_forward(x):

@@ -1,8 +1,6 @@
 """numerical_gradient uses one-sided differences (f(x + h) - f(x)) / h with a large fixed step."""
 import numpy as np
 
-from solutions.gradcheck import *  # noqa: F403
-
 
 def numerical_gradient(f, x, dout=None, h=1e-6):
     step = 1e-4

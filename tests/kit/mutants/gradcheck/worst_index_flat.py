@@ -1,6 +1,5 @@
 """gradient_check reports the flat argmax as the worst index, without unravelling it."""
-from solutions.gradcheck import *  # noqa: F403
-from solutions.gradcheck import gradient_check as reference
+reference = gradient_check
 
 
 def gradient_check(f, x, analytic, dout=None, h=1e-6, tolerance=1e-6):

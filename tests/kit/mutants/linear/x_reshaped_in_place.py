@@ -1,5 +1,4 @@
 """linear_forward flattens x by assigning x.shape, which reshapes the caller's array."""
-from solutions.linear import *  # noqa: F403
 
 
 def linear_forward(x, w, b):

@@ -1,8 +1,7 @@
 """cross_entropy sums over the batch instead of averaging, in forward and backward."""
 import numpy as np
 
-from solutions.softmax import *  # noqa: F403
-from solutions.softmax import cross_entropy_forward as reference_forward
+reference_forward = cross_entropy_forward
 
 
 def cross_entropy_forward(logits, labels):

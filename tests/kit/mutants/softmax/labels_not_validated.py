@@ -1,9 +1,6 @@
 """cross_entropy_forward indexes with the labels unchecked: -1 silently picks the last class."""
 import numpy as np
 
-from solutions.softmax import *  # noqa: F403
-from solutions.softmax import log_softmax_forward
-
 
 def cross_entropy_forward(logits, labels):
     log_probabilities, _ = log_softmax_forward(logits)

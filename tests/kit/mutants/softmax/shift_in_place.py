@@ -1,8 +1,6 @@
 """softmax_forward subtracts the maximum with -=, shifting the caller's logits."""
 import numpy as np
 
-from solutions.softmax import *  # noqa: F403
-
 
 def softmax_forward(x):
     x -= x.max(axis=-1, keepdims=True)
