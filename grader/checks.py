@@ -132,15 +132,18 @@ def numerical_gradient(
 ) -> np.ndarray:
     """Gradient of ``sum(f(x) * dout)`` with respect to ``x`` by central differences, in float64.
 
-    ``dout`` defaults to ones (the gradient of ``sum(f(x))``). The caller's ``x``
-    is never modified.
+    ``dout`` defaults to ones (the gradient of ``sum(f(x))``). Each evaluation is
+    taken relative to ``f(x)`` before weighting and summing: the same gradient,
+    without the rounding of a large total swamping a small difference. The
+    caller's ``x`` is never modified.
     """
     point = np.array(x, dtype=np.float64)
     weights = None if dout is None else np.asarray(dout, dtype=np.float64)
+    baseline = np.asarray(f(point.copy()), dtype=np.float64)
 
     def objective() -> float:
-        value = np.asarray(f(point.copy()), dtype=np.float64)
-        return float(np.sum(value if weights is None else value * weights))
+        change = np.asarray(f(point.copy()), dtype=np.float64) - baseline
+        return float(np.sum(change if weights is None else change * weights))
 
     gradient = np.zeros_like(point)
     for index in np.ndindex(point.shape):

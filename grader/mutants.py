@@ -46,8 +46,9 @@ class Mutant:
 @dataclass(frozen=True)
 class MutantResult:
     mutant: Mutant
-    killed_by: list[str]  # node ids of the hidden tests that failed
+    killed_by: list[str]  # node ids of the hidden tests that failed or errored
     survived_by: list[str]  # node ids of the hidden tests that passed
+    failed_checks: list[str]  # node ids of the tests whose own checks failed (not a setup error)
 
     @property
     def caught(self) -> bool:
@@ -72,7 +73,8 @@ def run_mutant(mutant: Mutant, *, seed: int = 0) -> MutantResult:
         raise RuntimeError(f"mutant {mutant.name}: the hidden suite reported no test\n{run.output}")
     killed = [r["nodeid"] for r in run.records if r["outcome"] in ("failed", "error")]
     survived = [r["nodeid"] for r in run.records if r["outcome"] == "passed"]
-    return MutantResult(mutant, killed, survived)
+    failed = [r["nodeid"] for r in run.records if r["outcome"] == "failed"]
+    return MutantResult(mutant, killed, survived, failed)
 
 
 def run_mutants(mutants: list[Mutant], *, workers: int | None = None) -> list[MutantResult]:
@@ -85,7 +87,9 @@ def checks_no_mutant_fails(results: list[MutantResult]) -> dict[str, list[str]]:
     """Per component, the hidden test functions that every mutant passed.
 
     Parametrized cases count as one test function: ``test_x[relu]`` and
-    ``test_x[tanh]`` are one check applied to two inputs.
+    ``test_x[tanh]`` are one check applied to two inputs. Only failures of the
+    test's own checks count: a mutant refused at setup (an import error, a
+    forbidden library) errors every test and proves nothing about any of them.
     """
     def function(nodeid: str) -> str:
         return nodeid.split("[", 1)[0]
@@ -93,7 +97,7 @@ def checks_no_mutant_fails(results: list[MutantResult]) -> dict[str, list[str]]:
     unkilled: dict[str, list[str]] = {}
     for component in sorted({result.mutant.component for result in results}):
         mine = [result for result in results if result.mutant.component == component]
-        killed = {function(nodeid) for result in mine for nodeid in result.killed_by}
+        killed = {function(nodeid) for result in mine for nodeid in result.failed_checks}
         every = {function(nodeid) for result in mine for nodeid in (*result.killed_by, *result.survived_by)}
         unkilled[component] = sorted(every - killed)
     return unkilled

@@ -9,6 +9,10 @@ Loaded with ``-p grader.plugin`` (the kit's ``pyproject.toml`` adds it). It adds
 - a marker per component, applied from the file name ``test_<component>.py``
   under ``public/`` or ``hidden/``, so ``pytest -m softmax`` runs one component;
 - ``rng``: a NumPy Generator seeded from ``--seed`` and the test's id.
+
+Test processes run torch on one thread (unless OMP_NUM_THREADS says otherwise):
+the suites use tiny tensors, for which a thread pool costs far more than it
+gives, and the kit runs several pytest processes side by side.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import pytest
 
 from grader import profiles
 from grader.checks import CheckFailure
+from grader.components import BY_NAME, CURRICULUM
 from grader.forbidden import assert_numpy_only
-from grader.components import CURRICULUM, BY_NAME
 from grader.implementation import ComponentImportError, ImplementationError, resolve
 
 SUITES = ("public", "hidden")
@@ -45,6 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by torch when the tests first import it
     try:
         config.stash[_IMPL_KEY] = resolve(config.getoption("impl"))
     except ImplementationError as error:

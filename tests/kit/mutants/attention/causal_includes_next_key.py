@@ -1,0 +1,11 @@
+"""is_causal builds its mask with np.tril(..., k=1), letting query i see key i + 1 from the future."""
+
+reference_forward = scaled_dot_product_attention_forward
+
+
+def scaled_dot_product_attention_forward(q, k, v, mask=None, is_causal=False):
+    if is_causal:
+        if mask is not None:
+            raise ValueError("mask and is_causal together")
+        mask = np.tril(np.ones((q.shape[-2], k.shape[-2]), dtype=bool), k=1)
+    return reference_forward(q, k, v, mask=mask)

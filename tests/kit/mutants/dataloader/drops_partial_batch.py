@@ -1,0 +1,9 @@
+"""batch_indices stops at n - n % batch_size even without drop_last, losing the last partial batch."""
+import numpy as np
+
+
+def batch_indices(n, batch_size, *, shuffle=False, seed=0, epoch=0, drop_last=False):
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    order = np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
+    return [order[start:start + batch_size] for start in range(0, n - batch_size + 1, batch_size)]

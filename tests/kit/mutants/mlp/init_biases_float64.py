@@ -1,0 +1,12 @@
+"""init_mlp creates the biases with np.zeros(fan_out) and no dtype, so float32 networks get float64 biases."""
+import numpy as np
+
+
+def init_mlp(sizes, rng, dtype=np.float64):
+    if len(sizes) < 2 or min(sizes) <= 0:
+        raise ValueError(f"bad sizes {sizes}")
+    params = {}
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        params[f"w{i}"] = kaiming_normal(fan_in, fan_out, rng, dtype=dtype)
+        params[f"b{i}"] = np.zeros(fan_out)
+    return params

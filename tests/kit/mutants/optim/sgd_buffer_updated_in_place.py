@@ -1,0 +1,23 @@
+"""sgd_step updates the momentum buffer with *= and +=, changing the state the caller passed in."""
+
+
+def sgd_step(params, grads, state, *, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
+    check_step_inputs(params, grads, lr=lr, weight_decay=weight_decay)
+    if momentum < 0:
+        raise ValueError(f"momentum must be >= 0, got {momentum}")
+    if nesterov and (momentum <= 0 or dampening != 0):
+        raise ValueError("nesterov requires momentum > 0 and dampening == 0")
+    next_params, next_state = {}, dict(state)
+    for name, param in params.items():
+        grad = grads[name] + weight_decay * params[name]
+        if momentum != 0:
+            buffer = state.get(name, {}).get("momentum_buffer")
+            if buffer is None:
+                buffer = grad.copy()
+            else:
+                buffer *= momentum
+                buffer += (1 - dampening) * grad
+            next_state[name] = {"momentum_buffer": buffer}
+            grad = grad + momentum * buffer if nesterov else buffer
+        next_params[name] = param - lr * grad
+    return next_params, next_state
