@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 from grader import strategies as gs
 from grader.checks import assert_close, assert_dtype, assert_gradient, assert_raises, assert_shape
+from grader.oracles import torch_multi_head_attention
 from grader.parity import assert_matches_torch
 
 SDPA = "scaled_dot_product_attention"
@@ -182,33 +183,6 @@ def random_params(rng, embed, scale=1.0):
             "out_proj_bias": rng.standard_normal(embed) * scale}
 
 
-def torch_multi_head_attention(query, key, value, params, num_heads, key_padding_mask, is_causal, dout):
-    """Output and every gradient of torch's nn.MultiheadAttention with the same weights."""
-    import torch
-
-    embed = query.shape[-1]
-    layer = torch.nn.MultiheadAttention(embed, num_heads, batch_first=True, dtype=torch.float64)
-    with torch.no_grad():
-        layer.in_proj_weight.copy_(torch.tensor(params["in_proj_weight"]))
-        layer.in_proj_bias.copy_(torch.tensor(params["in_proj_bias"]))
-        layer.out_proj.weight.copy_(torch.tensor(params["out_proj_weight"]))
-        layer.out_proj.bias.copy_(torch.tensor(params["out_proj_bias"]))
-    inputs = {name: torch.tensor(array, requires_grad=True)
-              for name, array in {"query": query, "key": key, "value": value}.items()}
-    options = {"need_weights": False}
-    if key_padding_mask is not None:
-        options["key_padding_mask"] = torch.tensor(key_padding_mask)
-    if is_causal:  # torch needs the mask itself; boolean (True = masked) to match a boolean padding mask
-        options["attn_mask"] = torch.isinf(torch.nn.Transformer.generate_square_subsequent_mask(query.shape[1]))
-        options["is_causal"] = True
-    out, _ = layer(*inputs.values(), **options)
-    out.backward(torch.tensor(dout))
-    grads = {name: tensor.grad.numpy() for name, tensor in inputs.items()}
-    grads.update(in_proj_weight=layer.in_proj_weight.grad.numpy(), in_proj_bias=layer.in_proj_bias.grad.numpy(),
-                 out_proj_weight=layer.out_proj.weight.grad.numpy(), out_proj_bias=layer.out_proj.bias.grad.numpy())
-    return out.detach().numpy(), grads
-
-
 @st.composite
 def multi_head_inputs(draw):
     batch, q_len, heads, head_dim = (draw(st.integers(lo, hi), label=label) for label, lo, hi in
@@ -236,8 +210,8 @@ def test_multi_head_attention_matches_torch_in_float64(attention, inputs):
     out, cache = attention.multi_head_attention_forward(query, key, value, params, heads,
                                                         key_padding_mask=padding, is_causal=is_causal)
     grads = attention.multi_head_attention_backward(dout, cache)
-    expected_out, expected_grads = torch_multi_head_attention(query, key, value, params, heads, padding,
-                                                              is_causal, dout)
+    expected_out, expected_grads = torch_multi_head_attention(query, key, value, params, heads, dout,
+                                                              key_padding_mask=padding, is_causal=is_causal)
     shown = {"query": query, "key": key, "value": value, "num_heads": heads, "is_causal": is_causal,
              **({"key_padding_mask": padding} if padding is not None else {}), "dout": dout}
     assert_close(out, expected_out, name=f"out of {MHA}_forward", inputs=shown, cause=MHA_CAUSE)

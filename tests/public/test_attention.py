@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from grader.checks import assert_close, assert_shape
+from grader.oracles import torch_multi_head_attention
 from grader.parity import assert_matches_torch
 
 SDPA = "scaled_dot_product_attention"
@@ -65,27 +66,6 @@ def test_attention_matches_torch(attention, rng, case):
                                         "is_causal allows keys j <= i"})
 
 
-def torch_multi_head_attention(query, key, value, params, num_heads, key_padding_mask, dout):
-    """Output and gradients of torch's nn.MultiheadAttention with the given weights."""
-    import torch
-
-    embed = query.shape[-1]
-    layer = torch.nn.MultiheadAttention(embed, num_heads, batch_first=True, dtype=torch.float64)
-    with torch.no_grad():
-        layer.in_proj_weight.copy_(torch.tensor(params["in_proj_weight"]))
-        layer.in_proj_bias.copy_(torch.tensor(params["in_proj_bias"]))
-        layer.out_proj.weight.copy_(torch.tensor(params["out_proj_weight"]))
-        layer.out_proj.bias.copy_(torch.tensor(params["out_proj_bias"]))
-    inputs = {name: torch.tensor(array, requires_grad=True)
-              for name, array in {"query": query, "key": key, "value": value}.items()}
-    out, _ = layer(*inputs.values(), key_padding_mask=torch.tensor(key_padding_mask), need_weights=False)
-    out.backward(torch.tensor(dout))
-    grads = {name: tensor.grad.numpy() for name, tensor in inputs.items()}
-    grads.update(in_proj_weight=layer.in_proj_weight.grad.numpy(), in_proj_bias=layer.in_proj_bias.grad.numpy(),
-                 out_proj_weight=layer.out_proj.weight.grad.numpy(), out_proj_bias=layer.out_proj.bias.grad.numpy())
-    return out.detach().numpy(), grads
-
-
 def random_params(rng, embed):
     return {"in_proj_weight": rng.standard_normal((3 * embed, embed)) / np.sqrt(embed),
             "in_proj_bias": rng.standard_normal(3 * embed),
@@ -99,7 +79,8 @@ def test_multi_head_attention_matches_torch(attention, rng):
     padding = np.array([[False, False, True, False, True], [False, False, False, False, False]])
     out, cache = attention.multi_head_attention_forward(query, key, value, params, 2, key_padding_mask=padding)
     grads = attention.multi_head_attention_backward(dout, cache)
-    expected_out, expected_grads = torch_multi_head_attention(query, key, value, params, 2, padding, dout)
+    expected_out, expected_grads = torch_multi_head_attention(query, key, value, params, 2, dout,
+                                                              key_padding_mask=padding)
     shown = {"query": query, "key": key, "value": value, "key_padding_mask": padding}
     assert_close(out, expected_out, name=f"out of {MHA}_forward", inputs=shown,
                  cause="project with x @ W.T + b, split E into heads, attend per head, merge, project out; "
