@@ -17,18 +17,20 @@ gives, and the kit runs several pytest processes side by side.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shlex
+import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader import profiles
 from grader.checks import CheckFailure
 from grader.components import BY_NAME, CURRICULUM
+from grader.profiles import DEFAULT_PROFILE, PROFILE_ENV, setup_hypothesis
 from grader.forbidden import assert_numpy_only
 from grader.implementation import ComponentImportError, ImplementationError, resolve
 
@@ -54,18 +56,42 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_IMPL_KEY] = resolve(config.getoption("impl"))
     except ImplementationError as error:
         raise pytest.UsageError(str(error)) from None
-    seed = config.getoption("seed")
-    if seed is None:
-        seed = int.from_bytes(os.urandom(4), "little")
-        config.option.seed = seed
-    if getattr(config.option, "hypothesis_seed", None) is None:
-        config.option.hypothesis_seed = str(seed)
-    if getattr(config.option, "hypothesis_profile", None) is None:
-        config.option.hypothesis_profile = profiles.DEFAULT_PROFILE
+    if config.getoption("seed") is None:
+        config.option.seed = int.from_bytes(os.urandom(4), "little")
+    _choose_hypothesis_profile(config)
     for component in CURRICULUM:
         config.addinivalue_line("markers", component.marker_help)
     if target := config.getoption("results_json"):
         config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
+
+
+def _choose_hypothesis_profile(config: pytest.Config) -> None:
+    """Have hypothesis load the kit's profile without importing it now (see grader.profiles)."""
+    os.environ[PROFILE_ENV] = getattr(config.option, "hypothesis_profile", None) or DEFAULT_PROFILE
+    if "hypothesis" in sys.modules or not _setup_hook_installed():  # the hook ran already, or never will
+        setup_hypothesis()
+
+
+def _setup_hook_installed() -> bool:
+    return any(entry.value == "grader.profiles:setup_hypothesis"
+               for entry in importlib.metadata.entry_points(group="hypothesis"))
+
+
+def _settle_hypothesis(config: pytest.Config) -> None:
+    """After collection: seed hypothesis from ``--seed`` if a test uses it, else drop its plugin.
+
+    The seed is what ``--hypothesis-seed`` would set. Hypothesis's pytest plugin
+    imports hypothesis (about 0.9 s) in its terminal summary even when no test
+    used it, as in every public-suite run; with no hypothesis test collected it
+    has nothing to report, so it is unregistered.
+    """
+    if "hypothesis" not in sys.modules:
+        if (plugin := config.pluginmanager.get_plugin("hypothesispytest")) is not None:
+            config.pluginmanager.unregister(plugin)
+    elif getattr(config.option, "hypothesis_seed", None) is None:
+        from hypothesis import core
+
+        core.global_force_seed = config.getoption("seed")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -73,7 +99,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
         f"fromscratch: implementation under test: {impl.describe()}",
         f"fromscratch: seed {config.getoption('seed')} (reproduce with --seed {config.getoption('seed')}), "
-        f"hypothesis profile {config.option.hypothesis_profile!r}",
+        f"hypothesis profile {os.environ[PROFILE_ENV]!r}",
     ]
 
 
@@ -85,6 +111,7 @@ def component_of(path: Path) -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _settle_hypothesis(config)
     for item in items:
         name = component_of(item.path)
         if name is None:

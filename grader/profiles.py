@@ -5,18 +5,32 @@
 - ``grading``: derandomized, so a grade never depends on luck: the same
   submission sees the same examples every time. No shrinking: a grade needs
   to know that a check failed, not the smallest input that fails it.
+
+Hypothesis costs about 0.6 s to import and the public suites never use it, so
+nothing here imports it at module level. ``setup_hypothesis`` is registered as
+a ``hypothesis`` entry point: hypothesis calls it when something first imports
+hypothesis, before any ``@given`` captures its settings. It registers the
+profiles and loads the one the plugin chose through ``PROFILE_ENV``.
 """
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, Phase, settings
+import os
 
 DEFAULT_PROFILE = "learner"
-_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+PROFILE_ENV = "FROMSCRATCH_HYPOTHESIS_PROFILE"
 
-settings.register_profile("learner", max_examples=15, deadline=None, suppress_health_check=_QUIET)
-settings.register_profile("ci", max_examples=60, deadline=None, database=None,
-                          suppress_health_check=_QUIET, print_blob=True)
-settings.register_profile("grading", max_examples=40, deadline=None, database=None,
-                          derandomize=True, suppress_health_check=_QUIET,
-                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+
+def setup_hypothesis() -> None:
+    """Register the kit's profiles and load the chosen one (``PROFILE_ENV``, if set)."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    quiet = [HealthCheck.too_slow, HealthCheck.data_too_large]
+    settings.register_profile("learner", max_examples=15, deadline=None, suppress_health_check=quiet)
+    settings.register_profile("ci", max_examples=60, deadline=None, database=None,
+                              suppress_health_check=quiet, print_blob=True)
+    settings.register_profile("grading", max_examples=40, deadline=None, database=None,
+                              derandomize=True, suppress_health_check=quiet,
+                              phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    if chosen := os.environ.get(PROFILE_ENV):
+        settings.load_profile(chosen)

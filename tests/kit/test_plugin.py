@@ -127,3 +127,30 @@ def test_a_component_that_uses_torch_fails_every_test_naming_the_import(tmp_path
     by_component = {c: {r["outcome"] for r in run.records if r["component"] == c} for c in ("activations", "linear")}
     assert by_component == {"activations": {"error"}, "linear": {"passed"}}
     assert all("activations.py:1 imports torch" in r["message"] for r in run.records if r["component"] == "activations")
+
+
+HYPOTHESIS_SUITE = ("from hypothesis import given, strategies as st\n\n"
+                    "@given(st.integers(0, 10**9))\n"
+                    "def test_draw(x):\n    print('DRAW', x)\n")
+
+
+def hypothesis_draws(tmp_path, *args: str) -> list[str]:
+    suite = tmp_path / "hidden" / "test_linear.py"
+    suite.parent.mkdir(exist_ok=True)
+    suite.write_text(HYPOTHESIS_SUITE)
+    output = pytest_run(str(suite), "-p", "grader.plugin", "-s", *args).stdout
+    return [line for line in output.splitlines() if line.startswith("DRAW")]
+
+
+def test_hypothesis_gets_the_kit_profile_and_the_seed(tmp_path):
+    # Hypothesis skips duplicate examples, so a run may fall a little short of max_examples;
+    # its own default (100) would exceed every range below.
+    learner = hypothesis_draws(tmp_path, "--seed", "3")
+    assert 10 <= len(learner) <= 15, f"the default profile is 'learner' (15 examples), got {len(learner)}"
+    assert hypothesis_draws(tmp_path, "--seed", "3") == learner, "the same --seed must draw the same examples"
+    assert hypothesis_draws(tmp_path, "--seed", "4") != learner
+    assert 45 <= len(hypothesis_draws(tmp_path, "--seed", "3", "--hypothesis-profile=ci")) <= 60
+    grading = hypothesis_draws(tmp_path, "--seed", "3", "--hypothesis-profile=grading")
+    assert 30 <= len(grading) <= 40
+    assert hypothesis_draws(tmp_path, "--seed", "9", "--hypothesis-profile=grading") == grading, \
+        "the grading profile is derandomized: the same examples whatever the seed"
