@@ -26,8 +26,11 @@ def setup_hypothesis() -> None:
     from hypothesis import HealthCheck, Phase, settings
 
     quiet = [HealthCheck.too_slow, HealthCheck.data_too_large]
-    settings.register_profile("learner", max_examples=15, deadline=None, suppress_health_check=quiet)
-    settings.register_profile("ci", max_examples=60, deadline=None, database=None,
+    # derandomize is always explicit: hypothesis's own defaults turn derandomized when it sees
+    # a CI environment variable, and then --seed would silently stop mattering.
+    settings.register_profile("learner", max_examples=15, deadline=None, derandomize=False,
+                              suppress_health_check=quiet)
+    settings.register_profile("ci", max_examples=60, deadline=None, database=None, derandomize=False,
                               suppress_health_check=quiet, print_blob=True)
     settings.register_profile("grading", max_examples=40, deadline=None, database=None,
                               derandomize=True, suppress_health_check=quiet,
