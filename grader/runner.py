@@ -53,9 +53,7 @@ def run_suites(
             f"--hypothesis-profile={profile}", "--results-json", str(results),
             "-p", "no:cacheprovider", "-q", "--no-header", "-rN", *(extra_args or []),
         ]
-        # One thread per process: the suites use tiny arrays, and the kit runs processes side by side.
-        environment = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **os.environ,
-                       "PYTHONDONTWRITEBYTECODE": "1"}
+        environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
                                    timeout=timeout, env=environment, stdin=subprocess.DEVNULL)
         records = json.loads(results.read_text()) if results.exists() else []

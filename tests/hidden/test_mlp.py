@@ -62,16 +62,9 @@ def torch_reference(params, x, labels, activation):
         linears.append(linear)
         if i < layers - 1:
             stack.append(modules[activation]())
-    # Tiny tensors: one intra-op thread. With two threads on a busy 2-core machine torch's
-    # thread pool makes cross_entropy and its backward take ~50 ms instead of ~0.05 ms.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        scores = nn.Sequential(*stack)(torch.tensor(x))
-        loss = nn.functional.cross_entropy(scores, torch.tensor(labels))
-        loss.backward()
-    finally:
-        torch.set_num_threads(threads)
+    scores = nn.Sequential(*stack)(torch.tensor(x))
+    loss = nn.functional.cross_entropy(scores, torch.tensor(labels))
+    loss.backward()
     grads = {}
     for i, linear in enumerate(linears):
         grads[f"w{i}"] = linear.weight.grad.numpy().T

@@ -1,6 +1,5 @@
 """Hidden checks for normalization: torch parity over training steps, gradients, properties, validation."""
 
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -24,19 +23,6 @@ EVAL_OUT = "with train=False normalise with running_mean and running_var, never 
 PARAMS = "dgamma = sum(dout * x_hat), dbeta = sum(dout), over the axes gamma was broadcast along"
 LN_AXES = "layer norm statistics are per sample, over the trailing gamma.ndim axes (axis=-1 for gamma (D,))"
 LN_DX = "with g = dout * gamma: dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps), means per sample"
-
-
-@contextmanager
-def one_torch_thread():
-    """Run torch on one thread: on inputs this small, waking a second thread costs far more than it saves."""
-    import torch
-
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 CHANNEL_AXES_OF = {2: (0,), 4: (0, 2, 3)}
@@ -119,9 +105,8 @@ def run_torch_step(module, x, dout):
 
     module.zero_grad()
     tensor = torch.tensor(x, requires_grad=True)
-    with one_torch_thread():
-        out = module(tensor)
-        out.backward(torch.from_numpy(dout))
+    out = module(tensor)
+    out.backward(torch.from_numpy(dout))
     return {"out": out.detach().numpy(), "x": tensor.grad.numpy(), "gamma": module.weight.grad.numpy(),
             "beta": module.bias.grad.numpy(), "running_mean": module.running_mean.numpy().copy(),
             "running_var": module.running_var.numpy().copy()}
@@ -192,12 +177,11 @@ def test_layernorm_matches_torch(normalization, inputs):
     x, gamma, beta, dout = inputs
     out, cache = normalization.layernorm_forward(x, gamma, beta)
     dx, dgamma, dbeta = normalization.layernorm_backward(dout, cache)
-    with one_torch_thread():
-        assert_matches_torch(
-            lambda x, weight, bias: torch.nn.functional.layer_norm(x, weight.shape, weight, bias, eps=1e-5),
-            {"x": x, "weight": gamma, "bias": beta}, out=out, grads={"x": dx, "weight": dgamma, "bias": dbeta},
-            dout=dout, forward="layernorm_forward", backward="layernorm_backward",
-            causes={"out": f"{LN_AXES}; {BIASED}", "x": LN_DX, "weight": PARAMS, "bias": PARAMS})
+    assert_matches_torch(
+        lambda x, weight, bias: torch.nn.functional.layer_norm(x, weight.shape, weight, bias, eps=1e-5),
+        {"x": x, "weight": gamma, "bias": beta}, out=out, grads={"x": dx, "weight": dgamma, "bias": dbeta},
+        dout=dout, forward="layernorm_forward", backward="layernorm_backward",
+        causes={"out": f"{LN_AXES}; {BIASED}", "x": LN_DX, "weight": PARAMS, "bias": PARAMS})
 
 
 def small_batchnorm_inputs(rank):
