@@ -26,8 +26,23 @@ class CheckFailure(AssertionError):
         super().__init__("\n".join(lines))
 
 
+def is_tensor(value: Any) -> bool:
+    """True for a torch.Tensor, without importing torch."""
+    return type(value).__module__.startswith("torch") and hasattr(value, "detach") and hasattr(value, "device")
+
+
+def tensor_to_numpy(tensor: Any) -> np.ndarray:
+    """A detached host copy of a tensor on any device (bfloat16 widened, which NumPy lacks)."""
+    host = tensor.detach().cpu()
+    if str(host.dtype) == "torch.bfloat16":
+        host = host.float()
+    return host.numpy()
+
+
 def describe_value(value: Any) -> str:
-    """A short, input-revealing-free description: shape and dtype for arrays."""
+    """A short, input-revealing-free description: shape and dtype for arrays and tensors."""
+    if is_tensor(value):
+        return f"tensor{tuple(value.shape)} {str(value.dtype).removeprefix('torch.')} on {value.device}"
     if isinstance(value, np.ndarray):
         return f"array{tuple(value.shape)} {value.dtype}"
     if isinstance(value, (bool, int, float, np.number)):
@@ -48,7 +63,7 @@ def _as_array(got: Any, quantity: str, details: list[str], cause: str | None) ->
         raise CheckFailure(quantity, "got None", details,
                            cause or "the function has no `return`, or returns before computing")
     try:
-        array = np.asarray(got)
+        array = tensor_to_numpy(got) if is_tensor(got) else np.asarray(got)
     except Exception as error:  # noqa: BLE001 - anything unconvertible is the finding
         raise CheckFailure(quantity, f"got {type(got).__name__}, not an array ({error})", details, cause)
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
@@ -75,7 +90,7 @@ def assert_close(
 ) -> None:
     """Require ``|got - expected| <= atol + rtol * |expected|`` elementwise, shapes equal."""
     details = [f"inputs: {describe_inputs(inputs)}"] if inputs else []
-    expected = np.asarray(expected)
+    expected = tensor_to_numpy(expected) if is_tensor(expected) else np.asarray(expected)
     got = _as_array(got, name, details, cause)
     if got.shape != expected.shape:
         raise CheckFailure(name, f"shape {got.shape}, expected {expected.shape}", details, cause)
@@ -90,7 +105,8 @@ def assert_close(
             [*details, f"{int(bad_values.sum())} of {got.size} elements are not finite"],
             cause or "overflow in exp or log of 0: subtract the maximum before exponentiating",
         )
-    error = np.abs(got64 - expected64)
+    with np.errstate(invalid="ignore"):  # inf - inf: equal infinities are exact, handled next
+        error = np.where(got64 == expected64, 0.0, np.abs(got64 - expected64))
     excess = error - (atol + rtol * np.abs(expected64))
     excess = np.where(np.isnan(excess), np.inf, excess)  # nan where both are inf of opposite sign
     if not (excess > 0).any():

@@ -8,7 +8,11 @@ Loaded with ``-p grader.plugin`` (the kit's ``pyproject.toml`` adds it). It adds
 - a fixture per component (``def test_x(softmax): softmax.softmax_forward(...)``);
 - a marker per component, applied from the file name ``test_<component>.py``
   under ``public/`` or ``hidden/``, so ``pytest -m softmax`` runs one component;
-- ``rng``: a NumPy Generator seeded from ``--seed`` and the test's id.
+- ``rng``: a NumPy Generator seeded from ``--seed`` and the test's id;
+- ``device`` (Part 2): ``cpu``, and ``cuda`` marked ``cuda`` and skipped with the
+  reason when no GPU is present; TF32 is off for the run;
+- around every test of a Part 2 component, the guard of ``grader.torch_guard``:
+  learner code that reaches a forbidden torch call fails the test, naming it.
 
 Test processes run torch on one thread (unless OMP_NUM_THREADS says otherwise):
 the suites use tiny tensors, for which a thread pool costs far more than it
@@ -30,6 +34,7 @@ import pytest
 
 from grader.checks import CheckFailure
 from grader.components import BY_NAME, CURRICULUM
+from grader.devices import DEVICES, NO_GPU_REASON
 from grader.profiles import DEFAULT_PROFILE, PROFILE_ENV, setup_hypothesis
 from grader.forbidden import assert_numpy_only
 from grader.implementation import ComponentImportError, ImplementationError, resolve
@@ -61,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _choose_hypothesis_profile(config)
     for component in CURRICULUM:
         config.addinivalue_line("markers", component.marker_help)
+    config.addinivalue_line("markers", "cuda: needs a CUDA device; skipped with the reason when none is present")
     if target := config.getoption("results_json"):
         config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
 
@@ -132,6 +138,10 @@ def _component_fixture(name: str):
             module = request.config.stash[_IMPL_KEY].load(name)
             if BY_NAME[name].numpy_only:
                 assert_numpy_only(module, name)
+            else:
+                from grader.torch_guard import assert_source_allowed
+
+                assert_source_allowed(module, BY_NAME[name])
         except (ComponentImportError, CheckFailure) as error:
             pytest.fail(str(error), pytrace=False)
         return module
@@ -142,6 +152,56 @@ def _component_fixture(name: str):
 
 for _component in CURRICULUM:
     globals()[f"component_{_component.name}"] = _component_fixture(_component.name)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "device" in metafunc.fixturenames:
+        metafunc.parametrize("device", [_device_param(name) for name in DEVICES], indirect=True, scope="session")
+
+
+def _device_param(name: str):
+    if name == "cpu":
+        return pytest.param(name, id=name)
+    from grader.devices import cuda_device_name
+
+    skip = pytest.mark.skipif(cuda_device_name() is None, reason=NO_GPU_REASON)
+    return pytest.param(name, id=name, marks=[pytest.mark.cuda, skip])
+
+
+@pytest.fixture(scope="session")
+def device(request: pytest.FixtureRequest) -> str:
+    """The device a Part 2 test runs on: ``cpu``, or ``cuda`` when present (TF32 off)."""
+    from grader.devices import disable_tf32
+
+    disable_tf32()
+    return request.param
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    if not any("device" in getattr(item, "fixturenames", ()) for item in items):
+        return []
+    from grader.devices import cuda_device_name
+
+    gpu = cuda_device_name()
+    devices = f"cpu and cuda ({gpu})" if gpu else f"cpu only; cuda tests skip ({NO_GPU_REASON})"
+    return [f"fromscratch: devices: {devices}; TF32 off for parity checks"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Run a Part 2 test under its component's guard; a swallowed violation still fails it."""
+    name = component_of(item.path)
+    component = BY_NAME.get(name) if name else None
+    if component is None or component.numpy_only:
+        return (yield)
+    from grader.torch_guard import TorchGuard
+
+    guard = TorchGuard(component, item.config.stash[_IMPL_KEY].folder)
+    with guard:
+        result = yield
+    if guard.violations:
+        raise guard.violations[0]
+    return result
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import textwrap
 import sys
 from pathlib import Path
 
@@ -154,3 +155,22 @@ def test_hypothesis_gets_the_kit_profile_and_the_seed(tmp_path):
     assert 30 <= len(grading) <= 40
     assert hypothesis_draws(tmp_path, "--seed", "9", "--hypothesis-profile=grading") == grading, \
         "the grading profile is derandomized: the same examples whatever the seed"
+
+
+def test_a_part_2_test_fails_when_learner_code_swallows_a_forbidden_call(tmp_path):
+    reference = (REPO_ROOT / "solutions" / "softmax_torch.py").read_text()
+    sneaky = reference + textwrap.dedent("""
+        reference_softmax = softmax
+
+
+        def softmax(x, dim=-1):
+            try:
+                return getattr(torch, "soft" + "max")(x, dim)
+            except Exception:
+                return reference_softmax(x, dim)
+    """)
+    folder = submission(tmp_path, softmax_torch=sneaky)
+    result = pytest_run("tests/public/test_softmax_torch.py", "--impl", str(folder), "-k", "matches_torch")
+    assert result.returncode == 1
+    assert "forbidden call in softmax_torch" in result.stdout and "softmax_torch.py:" in result.stdout
+    assert " 2 failed" in result.stdout
