@@ -21,5 +21,5 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
-	$(PY) -c "import numpy, torch, torchvision, matplotlib, hypothesis, pytest"
+	$(PY) -c "import numpy, torch, torchvision, matplotlib, hypothesis, pytest, sklearn, tqdm"
 	touch $@

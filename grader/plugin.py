@@ -67,6 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for component in CURRICULUM:
         config.addinivalue_line("markers", component.marker_help)
     config.addinivalue_line("markers", "cuda: needs a CUDA device; skipped with the reason when none is present")
+    config.addinivalue_line("markers", "part2: every test of a Part 2 (torch) component, on every device")
     if target := config.getoption("results_json"):
         config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
 
@@ -128,6 +129,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 "rename the file test_<component>.py or add the component to the curriculum"
             )
         item.add_marker(getattr(pytest.mark, name))
+        if not BY_NAME[name].numpy_only:
+            item.add_marker(pytest.mark.part2)
 
 
 def _component_fixture(name: str):

@@ -226,15 +226,23 @@ def _mode_classes() -> tuple[type, type]:
                 self.guard.check(f"torch call {module + '.' if module else ''}{name}", name, module)
                 return func(*args, **(kwargs or {}))
 
+        def dispatch(self, func, types, args=(), kwargs=None):
+            __tracebackhide__ = True
+            self.guard.check(f"operator {func}", func.overloadpacket.__name__, None)
+            return func(*args, **(kwargs or {}))
+
+        # TorchDispatchMode wraps __torch_dispatch__ so that torch.compile skips it, importing
+        # torch._dynamo (1.2 s) on the first call to build that wrapper. Nothing is compiled in
+        # a test process, so the function stands for its own wrapper. If torch stops reading
+        # this attribute, the import simply happens again.
+        dispatch.__dynamo_disable = dispatch
+
         class DispatchLevel(TorchDispatchMode):
+            __torch_dispatch__ = dispatch
+
             def __init__(self, guard: TorchGuard):
                 super().__init__()
                 self.guard = guard
-
-            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-                __tracebackhide__ = True
-                self.guard.check(f"operator {func}", func.overloadpacket.__name__, None)
-                return func(*args, **(kwargs or {}))
 
         _MODES = (FunctionLevel, DispatchLevel)
     return _MODES

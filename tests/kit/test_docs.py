@@ -25,3 +25,9 @@ def test_every_chapter_is_linked_from_the_learner_path():
     for chapter in (REPO_ROOT / "docs").glob("*.md"):
         if chapter.name != "index.md":
             assert f"]({chapter.name})" in index, f"docs/index.md does not link {chapter.name}"
+
+
+def test_every_link_of_the_learner_path_leads_to_a_chapter():
+    index = (REPO_ROOT / "docs" / "index.md").read_text()
+    for target in re.findall(r"\]\(([^)#]+\.md)\)", index):
+        assert (REPO_ROOT / "docs" / target).is_file(), f"docs/index.md links {target}, which does not exist"
