@@ -49,6 +49,18 @@ class MutantResult:
     killed_by: list[str]  # node ids of the hidden tests that failed or errored
     survived_by: list[str]  # node ids of the hidden tests that passed
     failed_checks: list[str]  # node ids of the tests whose own checks failed (not a setup error)
+    messages: tuple[str, ...] = ()  # the failure reports, for what caught it
+
+    @property
+    def caught_as_forbidden(self) -> set[str]:
+        """How the Part 2 guard caught it: "source" (the static scan), "run time" (the torch modes)."""
+        found = set()
+        for message in self.messages:
+            if "forbidden API in" in message:
+                found.add("source")
+            if "forbidden call in" in message:
+                found.add("run time")
+        return found
 
     @property
     def caught(self) -> bool:
@@ -74,7 +86,8 @@ def run_mutant(mutant: Mutant, *, seed: int = 0) -> MutantResult:
     killed = [r["nodeid"] for r in run.records if r["outcome"] in ("failed", "error")]
     survived = [r["nodeid"] for r in run.records if r["outcome"] == "passed"]
     failed = [r["nodeid"] for r in run.records if r["outcome"] == "failed"]
-    return MutantResult(mutant, killed, survived, failed)
+    messages = tuple(r["message"] for r in run.records if r["outcome"] in ("failed", "error"))
+    return MutantResult(mutant, killed, survived, failed, messages)
 
 
 def run_mutants(mutants: list[Mutant], *, workers: int | None = None) -> list[MutantResult]:

@@ -269,8 +269,15 @@ class ResultsRecorder:
             "suite": path.parent.name,
             "outcome": outcome,
             "duration": round(report.duration, 4),
-            "message": "" if report.passed else str(report.longrepr)[:2000],
+            "message": "" if report.passed else _failure_message(report),
         }
 
     def pytest_sessionfinish(self) -> None:
         self.target.write_text(json.dumps(list(self.records.values()), indent=1))
+
+
+def _failure_message(report: pytest.TestReport, limit: int = 2000) -> str:
+    """What failed, without the traceback: the exception's own text when pytest kept it."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    return text[:limit]
