@@ -125,8 +125,6 @@ PART_2: tuple[Component, ...] = (
               Forbidden(ATTENTION_OPS, "compute softmax(q k^T / sqrt(d)) v with matmuls")),
     Component("gpu_timing", "timing GPU work: warm-up, synchronisation, CUDA events, medians; a CPU/GPU sweep",
               Forbidden(frozenset({"do_bench"}), "time with torch.cuda.Event and time.perf_counter yourself")),
-    Component("training_torch", "the MNIST MLP trained with your own tensor modules, on whatever device is present",
-              Forbidden(LOSS_OPS | FUSED_OPTIMIZER_OPS, "train with your own mlp_torch, optim_torch and dataloader_torch")),
 )
 
 CURRICULUM: tuple[Component, ...] = PART_1 + PART_2

@@ -80,7 +80,7 @@ def run_mutant(mutant: Mutant, *, seed: int = 0) -> MutantResult:
         module = package / f"{mutant.component}.py"
         module.write_text(f"{module.read_text()}\n\n# --- mutant {mutant.name} ---\n{mutant.path.read_text()}")
         run = run_suites([f"tests/hidden/test_{mutant.component}.py"], impl=scratch,
-                         seed=seed, profile="grading")
+                         seed=seed, profile="grading", warm=True)
     if not run.records:
         raise RuntimeError(f"mutant {mutant.name}: the hidden suite reported no test\n{run.output}")
     killed = [r["nodeid"] for r in run.records if r["outcome"] in ("failed", "error")]
