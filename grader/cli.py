@@ -3,6 +3,7 @@
     fromscratch stubs [--check]          write exercises/ from solutions/ (or verify it)
     fromscratch selftest [--impl ...]    run the suites against an implementation, per-component table
     fromscratch mutants [COMPONENT]      run the hidden suites against the known-wrong implementations
+    fromscratch train TASK [--impl ...]  train an implementation on real data: per-epoch lines, PNG plots
 """
 
 from __future__ import annotations
@@ -83,6 +84,22 @@ def _mutants(args: argparse.Namespace) -> int:
     return 0 if caught == len(found) and not idle else 1
 
 
+def _train(args: argparse.Namespace) -> int:
+    from grader.datasets import DataError
+    from grader.implementation import ComponentImportError, ImplementationError
+    from grader.training_run import run
+
+    try:
+        run(args.task, impl=args.impl, data=args.data, epochs=args.epochs, seed=args.seed, out=args.out)
+    except (DataError, ImplementationError, ComponentImportError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except NotImplementedError as error:
+        print(f"error: not implemented yet: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fromscratch", description="Deep learning from scratch, test-driven.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -103,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("mutants", help="check the hidden suites catch the known-wrong implementations")
     command.add_argument("component", nargs="?", help="default: every component with mutants")
     command.set_defaults(run=_mutants)
+
+    from grader.training_run import TASKS
+
+    command = commands.add_parser("train", help="train an implementation on real data, print per-epoch figures, "
+                                                "write PNG plots")
+    command.add_argument("task", choices=TASKS, help="xor, moons (toy 2-D sets), mlp or cnn (MNIST), charlm "
+                                                     "(Tiny Shakespeare)")
+    command.add_argument("--impl", default="exercises", help="exercises (default), solutions or a submission folder")
+    command.add_argument("--data", default=None, metavar="DIR",
+                         help="the data folder (default: $FROMSCRATCH_DATA, else ../shared/datasets)")
+    command.add_argument("--epochs", type=int, default=None, metavar="N",
+                         help="epochs (default per task: xor 150, moons 30, mlp 10, cnn 2, charlm 1)")
+    command.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the shuffling")
+    command.add_argument("--out", default=None, metavar="DIR", help="where the plots go (default: runs/<task>/)")
+    command.set_defaults(run=_train)
     return parser
 
 
