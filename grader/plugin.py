@@ -14,7 +14,7 @@ Loaded with ``-p grader.plugin`` (the kit's ``pyproject.toml`` adds it). It adds
 - around every test of a Part 2 component, the guard of ``grader.torch_guard``:
   learner code that reaches a forbidden torch call fails the test, naming it.
 
-Test processes run torch on one thread (unless OMP_NUM_THREADS says otherwise):
+Test processes run torch and NumPy's BLAS on one thread (unless OMP_NUM_THREADS says otherwise):
 the suites use tiny tensors, for which a thread pool costs far more than it
 gives, and the kit runs several pytest processes side by side.
 """
@@ -56,7 +56,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by torch when the tests first import it
+    if "OMP_NUM_THREADS" not in os.environ:
+        os.environ["OMP_NUM_THREADS"] = "1"  # read by torch when the tests first import it
+        _pin_numpy_threads(config)
     try:
         config.stash[_IMPL_KEY] = resolve(config.getoption("impl"))
     except ImplementationError as error:
@@ -70,6 +72,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "part2: every test of a Part 2 (torch) component, on every device")
     if target := config.getoption("results_json"):
         config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
+
+
+def _pin_numpy_threads(config: pytest.Config) -> None:
+    """NumPy's BLAS read the thread count when numpy was imported, before this hook: limit it now."""
+    from threadpoolctl import threadpool_limits
+
+    config.add_cleanup(threadpool_limits(limits=1).restore_original_limits)
 
 
 def _choose_hypothesis_profile(config: pytest.Config) -> None:

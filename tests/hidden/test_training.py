@@ -24,17 +24,6 @@ CAUSES = {
 STEP = ("each step: the objective's gradients of the MEAN batch loss, then one optimizer step with ONE state "
         "carried through every step of every epoch, at lr * lr_decay**epoch; " + ORDER)
 
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """NumPy's BLAS on one thread, as the plugin pins torch: numpy is imported before the plugin can set
-    OMP_NUM_THREADS, and on a shared machine a second BLAS thread makes these runs several times slower."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1):
-        yield
-
-
-
 def problem(rng, n=37, features=5, hidden=6, classes=3, m=11):
     x, y = rng.standard_normal((n, features)), rng.integers(0, classes, n)
     eval_x, eval_y = rng.standard_normal((m, features)), rng.integers(0, classes, m)

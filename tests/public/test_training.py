@@ -9,17 +9,6 @@ from grader.training_run import USUAL_SUSPECTS, check_reached
 
 HISTORY = ("loss", "train_accuracy", "eval_loss", "eval_accuracy", "seconds")
 
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """NumPy's BLAS on one thread, as the plugin pins torch: numpy is imported before the plugin can set
-    OMP_NUM_THREADS, and on a shared machine a second BLAS thread makes these runs several times slower."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1):
-        yield
-
-
-
 def small_problem(rng, n=30, features=4, classes=3):
     x = rng.standard_normal((n, features))
     y = rng.integers(0, classes, n)
