@@ -1,0 +1,11 @@
+"""lstm_cell reads the four gate blocks in the order i, f, o, g instead of torch's i, f, g, o."""
+
+
+def lstm_cell(x, state, w_ih, w_hh, b_ih=None, b_hh=None):
+    h, c = (None, None) if state is None else state
+    _check_shapes("lstm_cell", x, h, w_ih, w_hh, b_ih, b_hh, gates=4)
+    if h is None:
+        h = c = x.new_zeros(x.shape[0], w_hh.shape[1])
+    a_i, a_f, a_o, a_g = _affine(x, h, w_ih, w_hh, b_ih, b_hh).chunk(4, dim=1)
+    c_next = a_f.sigmoid() * c + a_i.sigmoid() * a_g.tanh()
+    return a_o.sigmoid() * c_next.tanh(), c_next
