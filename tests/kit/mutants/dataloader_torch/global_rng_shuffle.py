@@ -1,0 +1,7 @@
+"""The shuffle draws torch.randperm(n) from the global RNG and ignores the generator it is given."""
+reference_batches = batches
+
+
+def batches(tensors, batch_size, *, shuffle=False, generator=None, drop_last=False, device=None, pin_memory=False):
+    return reference_batches(tensors, batch_size, shuffle=shuffle, generator=None, drop_last=drop_last,
+                             device=device, pin_memory=pin_memory)
