@@ -57,7 +57,7 @@ def _progress(total: int, description: str):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=description, unit="batch", leave=False, file=sys.stderr,
-                dynamic_ncols=True, mininterval=0.5)
+                dynamic_ncols=True, mininterval=0.5, disable=None)  # None: no bar when stderr is not a terminal
 
 
 def _epoch_line(epoch: int, epochs: int, history: dict[str, list]) -> str:
