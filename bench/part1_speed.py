@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,15 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def median_seconds(work: Callable[[], object], repeats: int) -> float:
-    work()  # warm-up: caches, allocator, lazy imports
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from timing import median_seconds  # noqa: E402 (bench/ is the script folder)
 
 
 def conv2d_figures(conv, repeats: int) -> dict[str, float]:

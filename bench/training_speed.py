@@ -13,24 +13,14 @@ that, so 3x the forward) is set against the machine's measured float32 matrix-mu
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def median_seconds(work, repeats: int) -> float:
-    work()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from timing import median_seconds  # noqa: E402 (bench/ is the script folder)
 
 
 def matmul_gflops(repeats: int) -> float:

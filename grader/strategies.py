@@ -1,4 +1,4 @@
-"""Shared hypothesis strategies: shapes, bounded float arrays, large logits, labels."""
+"""Shared hypothesis strategies: shapes, bounded float arrays, large logits, labels, convolution geometry."""
 
 from __future__ import annotations
 
@@ -61,3 +61,40 @@ def classification_batches(
 def large_logits(max_batch: int = 8, max_classes: int = 10) -> st.SearchStrategy:
     """Classification batches with logits up to 1e4 in magnitude: exp() overflows on them."""
     return classification_batches(max_batch=max_batch, max_classes=max_classes, bound=1e4)
+
+
+def as_pair(value: int | tuple[int, int]) -> tuple[int, int]:
+    """An ``(h, w)`` pair from the int or pair a convolution argument may be."""
+    return tuple(value) if isinstance(value, tuple) else (value, value)
+
+
+def int_or_pair(low: int, high: int) -> st.SearchStrategy:
+    """An int or an (h, w) pair in [low, high], as convolution and pooling arguments accept both."""
+    return st.one_of(st.integers(low, high), st.tuples(st.integers(low, high), st.integers(low, high)))
+
+
+@st.composite
+def conv_problems(draw: st.DrawFn, max_side: int = 7, max_channels: int = 3, optional_bias: bool = False):
+    """(x, weight, bias, dout, params) as arrays: any valid geometry, non-square kernels, asymmetric pairs.
+
+    x (N, C, H, W), weight (F, C, KH, KW), bias (F,) (or None half the time with
+    ``optional_bias``), dout (N, F, HO, WO), params {"stride", "padding", "dilation"}:
+    stride and dilation in [1, 2], padding in [0, 2], each an int or a pair.
+    """
+    kernel = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    params = {"stride": draw(int_or_pair(1, 2)), "padding": draw(int_or_pair(0, 2)),
+              "dilation": draw(int_or_pair(1, 2))}
+    stride, padding, dilation = (as_pair(params[key]) for key in ("stride", "padding", "dilation"))
+    sides, out_sides = [], []
+    for axis in range(2):
+        span = dilation[axis] * (kernel[axis] - 1) + 1
+        side = draw(st.integers(max(1, span - 2 * padding[axis]), max_side))
+        sides.append(side)
+        out_sides.append((side + 2 * padding[axis] - span) // stride[axis] + 1)
+    batch, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, max_channels)), draw(st.integers(1, 3))
+    x = draw(float_arrays((batch, channels, *sides)), label="x")
+    weight = draw(float_arrays((filters, channels, *kernel)), label="weight")
+    bias_arrays = float_arrays((filters,))
+    bias = draw(st.one_of(st.none(), bias_arrays) if optional_bias else bias_arrays, label="bias")
+    dout = draw(float_arrays((batch, filters, *out_sides)), label="dout")
+    return x, weight, bias, dout, params

@@ -33,9 +33,6 @@ from typing import Any
 from grader.checks import CheckFailure
 from grader.components import Component, Forbidden
 
-TORCH_ROOTS = ("torch.", "torch")
-
-
 class ForbiddenCall(CheckFailure):
     """Learner code reached a torch call or package its component forbids."""
 
@@ -82,7 +79,7 @@ def forbidden_in_source(source: str, forbidden: Forbidden) -> list[tuple[int, st
     found: list[tuple[int, str]] = []
 
     def torch_call(dotted: str) -> bool:
-        return dotted.startswith(TORCH_ROOTS) and _forbidden_name(dotted.rsplit(".", 1)[-1], forbidden.calls)
+        return _in_packages(dotted, ("torch",)) and _forbidden_name(dotted.rsplit(".", 1)[-1], forbidden.calls)
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

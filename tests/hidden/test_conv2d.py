@@ -21,37 +21,6 @@ CAUSES = {
 MAX_TIES = ("on ties the gradient goes to ONE element, the first maximum in row-major order "
             "(argmax, or a strict > while scanning), as torch")
 AVG = "count_include_pad: the divisor is always KH*KW, padding zeros included; dx[window] += dout / (KH*KW)"
-SMALL = (1, 2)  # the range of stride and dilation
-PAD = (0, 2)
-
-
-def _as_pair(value):
-    return tuple(value) if isinstance(value, tuple) else (value, value)
-
-
-def hyper(low, high):
-    """An int or an (h, w) pair, as the API accepts both."""
-    return st.one_of(st.integers(low, high), st.tuples(st.integers(low, high), st.integers(low, high)))
-
-
-@st.composite
-def conv_problems(draw, max_side=7, max_channels=3):
-    """(x, w, b, dout, hyper-parameters): any valid geometry, non-square kernels and asymmetric pairs."""
-    kernel = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    params = {"stride": draw(hyper(*SMALL)), "padding": draw(hyper(*PAD)), "dilation": draw(hyper(*SMALL))}
-    stride, padding, dilation = (_as_pair(params[key]) for key in ("stride", "padding", "dilation"))
-    sides, out_sides = [], []
-    for axis in range(2):
-        span = dilation[axis] * (kernel[axis] - 1) + 1
-        side = draw(st.integers(max(1, span - 2 * padding[axis]), max_side))
-        sides.append(side)
-        out_sides.append((side + 2 * padding[axis] - span) // stride[axis] + 1)
-    batch, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, max_channels)), draw(st.integers(1, 3))
-    x = draw(gs.float_arrays((batch, channels, *sides)), label="x")
-    w = draw(gs.float_arrays((filters, channels, *kernel)), label="w")
-    b = draw(gs.float_arrays((filters,)), label="b")
-    dout = draw(gs.float_arrays((batch, filters, *out_sides)), label="dout")
-    return x, w, b, dout, params
 
 
 @st.composite
@@ -59,8 +28,8 @@ def pool_problems(draw, values="any", max_side=7, max_channels=3):
     """(x, dout, kernel_size, stride, padding) with torch's rule pad <= kernel // 2 on each axis."""
     kernel = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     padding = draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2))
-    stride = draw(st.one_of(st.none(), hyper(1, 3)))
-    steps = kernel if stride is None else _as_pair(stride)
+    stride = draw(st.one_of(st.none(), gs.int_or_pair(1, 3)))
+    steps = kernel if stride is None else gs.as_pair(stride)
     sides = [draw(st.integers(max(1, kernel[a] - 2 * padding[a]), max_side)) for a in range(2)]
     out_sides = [(sides[a] + 2 * padding[a] - kernel[a]) // steps[a] + 1 for a in range(2)]
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, max_channels)), *sides)
@@ -83,7 +52,7 @@ def torch_conv(params):
     return lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **params)
 
 
-@given(problem=conv_problems())
+@given(problem=gs.conv_problems())
 def test_conv_matches_torch_in_float64(conv2d, problem):
     x, w, b, dout, params = problem
     out, cache = conv2d.conv2d_forward(x, w, b, **params)
@@ -93,7 +62,7 @@ def test_conv_matches_torch_in_float64(conv2d, problem):
                          backward="conv2d_backward", causes=CAUSES)
 
 
-@given(problem=conv_problems())
+@given(problem=gs.conv_problems())
 def test_naive_and_vectorized_agree(conv2d, problem):
     x, w, b, dout, params = problem
     out, cache = conv2d.conv2d_forward(x, w, b, **params)
@@ -108,7 +77,7 @@ def test_naive_and_vectorized_agree(conv2d, problem):
                      inputs=shown, cause=cause)
 
 
-@given(problem=conv_problems(max_side=5, max_channels=2))
+@given(problem=gs.conv_problems(max_side=5, max_channels=2))
 def test_conv_backward_matches_numerical_gradients(conv2d, problem):
     x, w, b, dout, params = problem
     _, cache = conv2d.conv2d_forward(x, w, b, **params)
@@ -128,10 +97,10 @@ def _forward_backward(conv2d, x, w, b, dout, **params):
     return out, conv2d.conv2d_backward(dout, cache)
 
 
-@given(problem=conv_problems())
+@given(problem=gs.conv_problems())
 def test_stride_subsamples_the_stride_1_result(conv2d, problem):
     x, w, b, dout, params = problem
-    sh, sw = _as_pair(params["stride"])
+    sh, sw = gs.as_pair(params["stride"])
     dense = {**params, "stride": 1}
     dense_out, _ = conv2d.conv2d_forward(x, w, b, **dense)
     dense_dout = np.zeros(dense_out.shape)
@@ -146,10 +115,10 @@ def test_stride_subsamples_the_stride_1_result(conv2d, problem):
                      cause="the window (i, j) starts at row i*sh, column j*sw in the backward as in the forward")
 
 
-@given(problem=conv_problems())
+@given(problem=gs.conv_problems())
 def test_dilation_is_a_kernel_with_holes(conv2d, problem):
     x, w, b, dout, params = problem
-    dh, dw_ = _as_pair(params["dilation"])
+    dh, dw_ = gs.as_pair(params["dilation"])
     filters, channels, kh, kw = w.shape
     holes = np.zeros((filters, channels, dh * (kh - 1) + 1, dw_ * (kw - 1) + 1))
     holes[:, :, ::dh, ::dw_] = w  # dilation d = the kernel spread out with d - 1 zeros between its taps
@@ -164,10 +133,10 @@ def test_dilation_is_a_kernel_with_holes(conv2d, problem):
     assert_close(db, plain_db, name="db of conv2d_backward with a dilation", inputs=shown, cause=CAUSES["b"])
 
 
-@given(problem=conv_problems())
+@given(problem=gs.conv_problems())
 def test_padding_is_zeros_on_both_sides(conv2d, problem):
     x, w, b, dout, params = problem
-    ph, pw = _as_pair(params["padding"])
+    ph, pw = gs.as_pair(params["padding"])
     padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     out, (dx, dw, db) = _forward_backward(conv2d, x, w, b, dout, **params)
     plain, (plain_dx, plain_dw, plain_db) = _forward_backward(conv2d, padded, w, b, dout, **{**params, "padding": 0})
@@ -216,7 +185,7 @@ def test_max_pool_matches_torch_ties_included(conv2d, problem):
     ((1, 1, 4, 4), 2, 2, 0), ((2, 2, 5, 5), 3, 1, 1), ((1, 2, 4, 6), (2, 3), (1, 2), (1, 1)),
 ])
 def test_max_pool_of_all_zeros_follows_torch(conv2d, rng, shape, kernel_size, stride, padding):
-    out_sides = [(shape[2 + a] + 2 * _as_pair(padding)[a] - _as_pair(kernel_size)[a]) // _as_pair(stride)[a] + 1
+    out_sides = [(shape[2 + a] + 2 * gs.as_pair(padding)[a] - gs.as_pair(kernel_size)[a]) // gs.as_pair(stride)[a] + 1
                  for a in range(2)]
     dout = rng.standard_normal((*shape[:2], *out_sides))
     _check_pool(conv2d, "max", (np.zeros(shape), dout, kernel_size, stride, padding), {"x": MAX_TIES})

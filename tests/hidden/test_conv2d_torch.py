@@ -25,17 +25,6 @@ CAUSES = {
 MAX_TIES = ("the gradient of a window goes to ONE element, its first maximum in row-major order, as torch: "
             "windows.max(dim=-1).values, not amax (which shares it among tied maxima)")
 AVG = "the mean of each window: its sum divided by KH * KW"
-SMALL = (1, 2)
-PAD = (0, 2)
-
-
-def _as_pair(value):
-    return tuple(value) if isinstance(value, tuple) else (value, value)
-
-
-def hyper(low, high):
-    """An int or an (h, w) pair, as the API accepts both."""
-    return st.one_of(st.integers(low, high), st.tuples(st.integers(low, high), st.integers(low, high)))
 
 
 def tensor(array, device, dtype=torch.float64):
@@ -43,31 +32,11 @@ def tensor(array, device, dtype=torch.float64):
 
 
 @st.composite
-def conv_problems(draw, max_side=7, max_channels=3):
-    """(x, weight, bias or None, dout, params) as arrays: any valid geometry, non-square kernels, pairs."""
-    kernel = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    params = {"stride": draw(hyper(*SMALL)), "padding": draw(hyper(*PAD)), "dilation": draw(hyper(*SMALL))}
-    stride, padding, dilation = (_as_pair(params[key]) for key in ("stride", "padding", "dilation"))
-    sides, out_sides = [], []
-    for axis in range(2):
-        span = dilation[axis] * (kernel[axis] - 1) + 1
-        side = draw(st.integers(max(1, span - 2 * padding[axis]), max_side))
-        sides.append(side)
-        out_sides.append((side + 2 * padding[axis] - span) // stride[axis] + 1)
-    batch, channels, filters = draw(st.integers(1, 2)), draw(st.integers(1, max_channels)), draw(st.integers(1, 3))
-    x = draw(gs.float_arrays((batch, channels, *sides)), label="x")
-    weight = draw(gs.float_arrays((filters, channels, *kernel)), label="weight")
-    bias = draw(st.one_of(st.none(), gs.float_arrays((filters,))), label="bias")
-    dout = draw(gs.float_arrays((batch, filters, *out_sides)), label="dout")
-    return x, weight, bias, dout, params
-
-
-@st.composite
 def pool_problems(draw, max_side=7, max_channels=3):
     """(x, dout, kernel_size, stride): x rounded into {-1, 0, 1} half the time, so windows have tied maxima."""
     kernel = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    stride = draw(st.one_of(st.none(), hyper(1, 3)))
-    steps = kernel if stride is None else _as_pair(stride)
+    stride = draw(st.one_of(st.none(), gs.int_or_pair(1, 3)))
+    steps = kernel if stride is None else gs.as_pair(stride)
     sides = [draw(st.integers(kernel[a], max_side)) for a in range(2)]
     out_sides = [(sides[a] - kernel[a]) // steps[a] + 1 for a in range(2)]
     shape = (draw(st.integers(1, 2)), draw(st.integers(1, max_channels)), *sides)
@@ -93,7 +62,7 @@ def conv_parity(conv2d_torch, x, weight, bias, dout, params, what):
                             cause=CAUSES[label])
 
 
-@given(problem=conv_problems())
+@given(problem=gs.conv_problems(optional_bias=True))
 def test_conv_matches_torch_in_value_and_gradient(conv2d_torch, device, problem):
     x, weight, bias, dout, params = problem
     conv_parity(conv2d_torch, tensor(x, device), tensor(weight, device),

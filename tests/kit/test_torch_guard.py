@@ -128,3 +128,7 @@ def test_every_part_2_component_bans_the_torch_libraries():
         if not component.numpy_only:
             assert isinstance(component.forbidden, Forbidden) and component.forbidden.instead
             assert {"torch.nn", "torch.optim"} <= set(component.forbidden.packages)
+
+
+def test_a_forbidden_name_outside_torch_is_not_torchs():
+    assert forbidden_in_source("import torchvision\ny = torchvision.ops.conv2d(x)", CONV) == []
