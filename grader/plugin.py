@@ -41,6 +41,7 @@ from grader.implementation import ComponentImportError, ImplementationError, res
 
 SUITES = ("public", "hidden")
 _IMPL_KEY = pytest.StashKey[object]()
+_SANDBOX_KEY = pytest.StashKey[object]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +53,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seed for every random input; printed in the header to reproduce a run")
     group.addoption("--results-json", default=None, metavar="FILE",
                     help="write one JSON record per test (nodeid, component, outcome) to FILE")
+    group.addoption("--sandbox", action="store_true",
+                    help="run the implementation's code in sandboxed worker processes, the tests' code here "
+                         "(what `fromscratch grade` does)")
+    group.addoption("--sandbox-zygotes", default=None, metavar="DIR",
+                    help="sockets of running sandbox zygotes (default: start them for this session)")
+    group.addoption("--sandbox-limits", default=None, metavar="JSON",
+                    help='limits per component, e.g. {"call_seconds": 30, "training": {"call_seconds": 300}}')
+    group.addoption("--sandbox-hide", nargs="*", default=[], metavar="PATH",
+                    help="more folders the learner's workers must not see")
+    group.addoption("--sandbox-logs", default=None, metavar="DIR", help="where the workers' output goes")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -72,6 +83,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "part2: every test of a Part 2 (torch) component, on every device")
     if target := config.getoption("results_json"):
         config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
+    if config.getoption("sandbox"):
+        _start_sandbox(config)
+
+
+def _start_sandbox(config: pytest.Config) -> None:
+    from grader.sandbox.session import SandboxSession
+
+    zygotes, logs = config.getoption("sandbox_zygotes"), config.getoption("sandbox_logs")
+    impl = config.stash[_IMPL_KEY]
+    session = SandboxSession(impl.folder, impl.package, zygotes=Path(zygotes) if zygotes else None,
+                             limits=SandboxSession.limits_from_option(config.getoption("sandbox_limits")),
+                             hide=config.getoption("sandbox_hide"), logs=Path(logs) if logs else None)
+    config.stash[_SANDBOX_KEY] = session
+    config.add_cleanup(session.close)
 
 
 def _pin_numpy_threads(config: pytest.Config) -> None:
@@ -146,6 +171,9 @@ def _component_fixture(name: str):
     @pytest.fixture(scope="session", name=name)
     def load(request: pytest.FixtureRequest):
         """Import the module once; a module that cannot be used fails every test of its component."""
+        sandbox = request.config.stash.get(_SANDBOX_KEY, None)
+        if sandbox is not None:
+            return _load_sandboxed(sandbox, name)
         try:
             module = request.config.stash[_IMPL_KEY].load(name)
             if BY_NAME[name].numpy_only:
@@ -164,6 +192,40 @@ def _component_fixture(name: str):
 
 for _component in CURRICULUM:
     globals()[f"component_{_component.name}"] = _component_fixture(_component.name)
+
+
+class ComponentUnavailable(pytest.fail.Exception):
+    """The component's module cannot be used; ``grading_kind`` says why (import, forbidden, crash, timeout)."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message, pytrace=False)
+        self.grading_kind = kind
+
+
+def _load_sandboxed(sandbox, name: str):
+    try:
+        return sandbox.load(name)
+    except ComponentImportError as error:
+        raise ComponentUnavailable(str(error), "import") from None
+    except CheckFailure as error:
+        kind = getattr(error, "grading_kind", "forbidden")
+        raise ComponentUnavailable(f"importing exercises/{name}.py: {error}" if kind in ("crash", "timeout")
+                                   else str(error), "import" if kind in ("crash", "timeout") else kind) from None
+    except Exception as error:  # noqa: BLE001 - the learner's import raised: say where
+        where = getattr(error, "learner_traceback", None) or [f"exercises/{name}.py"]
+        text = str(error).split("\n  (raised at")[0]
+        raise ComponentUnavailable(f"{where[-1]}: importing {name}.py raised {type(error).__name__}: {text}\n"
+                                   "Code at module level runs on import; keep work inside the functions.",
+                                   "import") from None
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_reset(request: pytest.FixtureRequest):
+    """With --sandbox: after each test, the workers forget its objects (the modules stay imported)."""
+    yield
+    sandbox = request.config.stash.get(_SANDBOX_KEY, None)
+    if sandbox is not None:
+        sandbox.reset()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -204,8 +266,8 @@ def pytest_runtest_call(item: pytest.Item):
     """Run a Part 2 test under its component's guard; a swallowed violation still fails it."""
     name = component_of(item.path)
     component = BY_NAME.get(name) if name else None
-    if component is None or component.numpy_only:
-        return (yield)
+    if component is None or component.numpy_only or _SANDBOX_KEY in item.config.stash:
+        return (yield)  # with --sandbox the guard runs in the learner's worker
     from grader.torch_guard import TorchGuard
 
     guard = TorchGuard(component, item.config.stash[_IMPL_KEY].folder)
@@ -227,6 +289,20 @@ def rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def _failure_properties(excinfo: pytest.ExceptionInfo) -> list[tuple[str, str | None]]:
+    """Why a check failed, as the grader's reports classify it (see docs/instructor.md)."""
+    error = excinfo.value
+    kind = getattr(error, "grading_kind", None)
+    if kind is None:
+        if isinstance(error, NotImplementedError):
+            kind = "not_implemented"
+        elif isinstance(error, AssertionError):
+            kind = "check"
+        else:
+            kind = "exception"
+    return [("kind", kind), ("quantity", getattr(error, "quantity", None)), ("cause", getattr(error, "cause", None))]
+
+
 def _reproduce_command(item: pytest.Item) -> str:
     config = item.config
     return (f"pytest {shlex.quote(item.nodeid)} --impl {shlex.quote(config.getoption('impl'))} "
@@ -246,6 +322,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = outcome.get_result()
     if not report.failed or component_of(item.path) is None:
         return
+    if call.excinfo is not None:
+        report.user_properties.extend(_failure_properties(call.excinfo))
     if call.excinfo is not None and (message := _not_implemented_message(call.excinfo)):
         report.longrepr = message
     report.sections.append(("fromscratch", f"reproduce: {_reproduce_command(item)}"))
@@ -272,17 +350,28 @@ class ResultsRecorder:
         if previous and self.SEVERITY[previous["outcome"]] >= self.SEVERITY[outcome]:
             return
         path = Path(report.fspath)
+        properties = dict(report.user_properties)
         self.records[report.nodeid] = {
             "nodeid": report.nodeid,
             "component": component_of(path),
+            "test": report.nodeid.split("::")[-1].split("[")[0],
             "suite": path.parent.name,
             "outcome": outcome,
+            "kind": None if report.passed or report.skipped else properties.get("kind", "exception"),
+            "quantity": properties.get("quantity"),
+            "cause": properties.get("cause"),
+            "skip_reason": _skip_reason(report) if report.skipped else None,
             "duration": round(report.duration, 4),
             "message": "" if report.passed else _failure_message(report),
         }
 
     def pytest_sessionfinish(self) -> None:
         self.target.write_text(json.dumps(list(self.records.values()), indent=1))
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
 
 
 def _failure_message(report: pytest.TestReport, limit: int = 2000) -> str:

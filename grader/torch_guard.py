@@ -116,8 +116,11 @@ def _outermost(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def assert_source_allowed(module: ModuleType, component: Component) -> None:
     """Fail, naming file, line and call, when the learner's source reaches a forbidden API."""
-    filename = inspect.getfile(module)
-    for line, what in forbidden_in_source(inspect.getsource(module), component.forbidden):
+    assert_source_text_allowed(inspect.getsource(module), inspect.getfile(module), component)
+
+
+def assert_source_text_allowed(source: str, filename: str, component: Component) -> None:
+    for line, what in forbidden_in_source(source, component.forbidden):
         raise ForbiddenCall(
             f"forbidden API in {component.name}", f"{filename}:{line} uses {what}",
             [f"{component.name} may not use {_describe_forbidden(component.forbidden)}"],

@@ -1,0 +1,1 @@
+"""Grading a cohort: collect, sanitize, run, score, report (see docs/instructor.md)."""
