@@ -115,21 +115,22 @@ def enter(folder: Path, *, uid: int | None, limits: Limits, hide: list[str], log
 
 def _hide_paths(folder: Path, hide: list[str]) -> None:
     """Empty read-only folders over ``hide`` (``folder`` itself stays visible), a private /tmp."""
-    keep = os.open(folder, os.O_PATH | os.O_DIRECTORY)
     _check(_LIBC.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    keep = os.open(folder, os.O_PATH | os.O_DIRECTORY)  # opened in the new namespace, so it can be bound
     _open_the_way([sys.base_prefix, sys.prefix, *filter(os.path.isdir, sys.path), str(folder)])
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
-    for path in hide:
-        if not os.path.isdir(path) or path == "/tmp" or os.path.samefile(path, folder):
-            continue
-        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    covers = [("/tmp", "size=64m,mode=1777", False)]
+    covers += [(path, "size=1m,mode=0755", True) for path in hide
+               if os.path.isdir(path) and path != "/tmp" and not os.path.samefile(path, folder)]
+    for path, options, read_only in covers:
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, options)
         inside = os.path.relpath(folder, path)
         if not inside.startswith(".."):
             target = os.path.join(path, inside)
             os.makedirs(target, exist_ok=True)
             _mount(f"/proc/self/fd/{keep}", target, None, MS_BIND)
-        _mount("none", path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        if read_only:
+            _mount("none", path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.close(keep)
 
 

@@ -35,9 +35,11 @@ GRADER_PARITY = 0
 class LearnerFailure(CheckFailure):
     """The learner's process timed out, crashed or spoke out of turn; ``grading_kind`` says which."""
 
+    QUANTITY = {"crash": "the process running your code", "timeout": "time limit", "time budget": "time limit"}
+
     def __init__(self, kind: str, problem: str, cause: str):
-        self.grading_kind = kind
-        super().__init__(f"the {kind} of your code", problem, [], cause)
+        self.grading_kind = "timeout" if kind == "time budget" else kind
+        super().__init__(self.QUANTITY.get(kind, kind), problem, [], cause)
 
 
 class GraderCodec(MirroredCodec):
@@ -123,7 +125,7 @@ class Connection:
     # -- requests -------------------------------------------------------------------------------------
     def request(self, op: str, *values: Any, target: RemoteObject | None = None, **fields: Any) -> Any:
         if not self.alive:
-            raise LearnerFailure("crash", "the process running your code ended during an earlier check",
+            raise LearnerFailure("crash", "ended during an earlier check",
                                  "see the first failed check of this component")
         self.used = True
         codec = GraderCodec(self)
@@ -166,7 +168,7 @@ class Connection:
                     _wire(self, tree["bridge"], codec.bridged)
             except (ProtocolError, KeyError, TypeError, IndexError, ValueError) as problem:
                 self.kill()
-                raise LearnerFailure("crash", f"the process running your code sent a malformed reply ({problem})",
+                raise LearnerFailure("crash", f"sent a malformed reply ({problem})",
                                      "code that writes to the grader's channel or replaces its functions") from None
             if error is not None:
                 self._raise(error)
@@ -201,7 +203,7 @@ class Connection:
         else:
             how = f"exited with status {status}"
             cause = "sys.exit() or os._exit() in your code"
-        raise LearnerFailure("crash", f"the process running your code {how}", cause)
+        raise LearnerFailure("crash", how, cause)
 
     def _raise(self, error: Any) -> None:
         if not isinstance(error, dict):
