@@ -120,8 +120,10 @@ def _hide_paths(folder: Path, hide: list[str]) -> None:
     keep = os.open(folder, os.O_PATH | os.O_DIRECTORY)  # opened in the new namespace, so it can be bound
     _open_the_way([sys.base_prefix, sys.prefix, *filter(os.path.isdir, sys.path), str(folder)])
     covers = [("/tmp", "size=64m,mode=1777", False)]
-    covers += [(path, "size=1m,mode=0755", True) for path in hide
-               if os.path.isdir(path) and path != "/tmp" and not os.path.samefile(path, folder)]
+    for path in sorted(hide, key=len):  # one inside a folder already covered (or /tmp) is gone with it
+        if os.path.isdir(path) and not os.path.samefile(path, folder) and \
+                not any(_within(path, covered) for covered, _, _ in covers):
+            covers.append((path, "size=1m,mode=0755", True))
     for path, options, read_only in covers:
         _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, options)
         inside = os.path.relpath(folder, path)
@@ -132,6 +134,10 @@ def _hide_paths(folder: Path, hide: list[str]) -> None:
         if read_only:
             _mount("none", path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.close(keep)
+
+
+def _within(path: str, folder: str) -> bool:
+    return Path(os.path.realpath(path)).is_relative_to(folder)
 
 
 def _open_the_way(needed: list[str]) -> None:

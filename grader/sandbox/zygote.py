@@ -136,6 +136,7 @@ class Server:
             isolation.enter(folder, uid=uid, limits=isolation.Limits.from_dict(request.get("limits", {})),
                             hide=list(request.get("hide", [])), log_fd=log_fd, features=self.features)
             os.close(log_fd)
+            sys.stdout.reconfigure(line_buffering=True)  # what learner code prints reaches the log before os._exit
             from grader.sandbox.worker import serve
 
             serve(socket.socket(fileno=channel_fd), folder, str(request.get("package", "exercises")),
