@@ -4,6 +4,7 @@
     fromscratch selftest [--impl ...]    run the suites against an implementation, per-component table
     fromscratch mutants [COMPONENT]      run the hidden suites against the known-wrong implementations
     fromscratch train TASK [--impl ...]  train an implementation on real data: per-epoch lines, PNG plots
+    fromscratch grade SUBMISSIONS --out REPORTS  grade a cohort with the hidden suites: reports, gradebook
 """
 
 from __future__ import annotations
@@ -100,6 +101,27 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from grader.grading.collect import StagingError
+    from grader.grading.pipeline import grade_cohort, make_plan
+    from grader.grading.progress import ConsoleProgress
+
+    plan = make_plan(args.submissions, args.out, components=args.components, rubric=args.rubric,
+                     workers=args.workers, force=args.force, visibility=args.visibility)  # ValueError: exit 2
+    progress = ConsoleProgress()
+    try:
+        outcomes = grade_cohort(plan, progress)
+    except StagingError as error:
+        print(f"error: {error}; free some space (or fix the permissions) and grade again", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted: the learners already graded are kept; run the same command again to go on",
+              file=sys.stderr)
+        return 130
+    progress.end(plan, outcomes)
+    return 1 if any(outcome.status == "error" for outcome in outcomes) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fromscratch", description="Deep learning from scratch, test-driven.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -135,6 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the shuffling")
     command.add_argument("--out", default=None, metavar="DIR", help="where the plots go (default: runs/<task>/)")
     command.set_defaults(run=_train)
+
+    command = commands.add_parser("grade", help="grade every submission of a folder with the hidden suites: "
+                                                "a report per learner, gradebook.csv, summary.html")
+    command.add_argument("submissions", metavar="SUBMISSIONS_DIR",
+                         help="one folder, .zip or .tar.gz per learner (read, never written)")
+    command.add_argument("--out", required=True, metavar="REPORTS_DIR", help="where the reports go")
+    command.add_argument("--workers", type=int, default=None, metavar="N",
+                         help="learners graded at once (default: one per core)")
+    command.add_argument("--rubric", default=None, metavar="FILE", help="a rubric TOML (default: the built-in one)")
+    command.add_argument("--components", nargs="+", metavar="COMPONENT", help="default: all, in curriculum order")
+    command.add_argument("--force", action="store_true", help="grade again learners whose reports are up to date")
+    command.add_argument("--visibility", default="visible", choices=["visible", "after_due_date"],
+                         help="when Gradescope shows results.json to the learner (default: visible)")
+    command.set_defaults(run=_grade)
     return parser
 
 

@@ -114,12 +114,12 @@ def enter(folder: Path, *, uid: int | None, limits: Limits, hide: list[str], log
 
 
 def _hide_paths(folder: Path, hide: list[str]) -> None:
-    """Empty read-only folders over ``hide`` (``folder`` itself stays visible), a private /tmp."""
+    """Empty read-only folders over ``hide`` (``folder`` itself stays visible), private scratch folders."""
     _check(_LIBC.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
     keep = os.open(folder, os.O_PATH | os.O_DIRECTORY)  # opened in the new namespace, so it can be bound
     _open_the_way([sys.base_prefix, sys.prefix, *filter(os.path.isdir, sys.path), str(folder)])
-    covers = [("/tmp", "size=64m,mode=1777", False)]
+    covers = [(shared, "size=64m,mode=1777", False) for shared in PRIVATE_SCRATCH if os.path.isdir(shared)]
     for path in sorted(hide, key=len):  # one inside a folder already covered (or /tmp) is gone with it
         if os.path.isdir(path) and not os.path.samefile(path, folder) and \
                 not any(_within(path, covered) for covered, _, _ in covers):
@@ -134,6 +134,9 @@ def _hide_paths(folder: Path, hide: list[str]) -> None:
         if read_only:
             _mount("none", path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.close(keep)
+
+
+PRIVATE_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")  # world-writable: each worker gets its own
 
 
 def _within(path: str, folder: str) -> bool:

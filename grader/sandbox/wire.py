@@ -55,16 +55,16 @@ def send_message(sock: socket.socket, tree: Any, buffers: list[bytes]) -> None:
 
 
 def _receive_exactly(sock: socket.socket, size: int) -> bytearray:
-    data = bytearray(size)
-    view, filled = memoryview(data), 0
-    while filled < size:
+    """``size`` bytes, stored as they arrive: an announced size reserves nothing before its bytes come."""
+    data = bytearray()
+    while len(data) < size:
         try:
-            count = sock.recv_into(view[filled:], size - filled)
+            chunk = sock.recv(min(size - len(data), 1 << 20))
         except ConnectionResetError:
-            count = 0
-        if count == 0:
+            chunk = b""
+        if not chunk:
             raise ChannelClosed("the other end closed the channel")
-        filled += count
+        data += chunk
     return data
 
 

@@ -68,9 +68,9 @@ class Server:
         self.listener.listen(64)
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
-        self.wakeup_read, wakeup_write = os.pipe()
-        os.set_blocking(wakeup_write, False)
-        signal.set_wakeup_fd(wakeup_write)
+        self.wakeup_read, self.wakeup_write = os.pipe()
+        os.set_blocking(self.wakeup_write, False)
+        signal.set_wakeup_fd(self.wakeup_write)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         self.selector.register(self.wakeup_read, selectors.EVENT_READ, "child")
         self.workers: dict[int, tuple[socket.socket, int | None]] = {}  # pid -> (control line, uid)
@@ -116,19 +116,22 @@ class Server:
             uid, self.next_uid = self.next_uid, self.next_uid + 1
         pid = os.fork()
         if pid == 0:
-            self._become_worker(request, fds, uid)
+            self._become_worker(connection, request, fds, uid)
         for fd in fds:
             os.close(fd)
         self.workers[pid] = (connection, uid)
         send_json(connection, {"pid": pid, "uid": uid, "features": self.features})
 
-    def _become_worker(self, request: dict, fds: list[int], uid: int | None) -> None:
+    def _become_worker(self, connection: socket.socket, request: dict, fds: list[int], uid: int | None) -> None:
         code = 70
         try:
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             self.selector.close()
             self.listener.close()
+            os.close(self.wakeup_read)
+            os.close(self.wakeup_write)
+            connection.close()  # the zygote's end of this worker's control line
             for line, _ in self.workers.values():
                 line.close()
             channel_fd, log_fd = fds
