@@ -238,6 +238,12 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _command_line(pid: int) -> list[str]:
+    with contextlib.suppress(OSError):
+        return (Path("/proc") / str(pid) / "cmdline").read_text().split("\0")
+    return []
+
+
 def test_a_run_killed_with_sigkill_resumes_where_it_stopped(cohort, first_run, tmp_path):
     learners = ["broken", "half", "stubs"]  # graded in this order, one at a time
     submissions, out = part_of(cohort, learners, tmp_path / "submissions"), tmp_path / "reports"
@@ -254,9 +260,13 @@ def test_a_run_killed_with_sigkill_resumes_where_it_stopped(cohort, first_run, t
         os.kill(process.pid, signal.SIGKILL)
         assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed"
     finally:
+        scratch = {Path(argument).parent for pid in descendants for argument in _command_line(pid)
+                   if "fromscratch-judge-" in argument}
         for pid in descendants:  # the sandbox's zygotes and the learner's pytest outlive their parent's SIGKILL
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        for folder in scratch:  # and so does the Judge's scratch folder
+            shutil.rmtree(folder, ignore_errors=True)
     finished = mtimes(out)
     assert set(finished) == {"broken", "half"}, (tmp_path / "killed.log").read_text()
     (out / "stubs").mkdir(parents=True, exist_ok=True)
