@@ -213,7 +213,7 @@ def _load_sandboxed(sandbox, name: str):
                                    else str(error), "import" if kind in ("crash", "timeout") else kind) from None
     except Exception as error:  # noqa: BLE001 - the learner's import raised: say where
         where = getattr(error, "learner_traceback", None) or [f"exercises/{name}.py"]
-        text = str(error).split("\n  (raised at")[0]
+        text = getattr(error, "learner_text", str(error))
         raise ComponentUnavailable(f"{where[-1]}: importing {name}.py raised {type(error).__name__}: {text}\n"
                                    "Code at module level runs on import; keep work inside the functions.",
                                    "import") from None
@@ -300,7 +300,10 @@ def _failure_properties(excinfo: pytest.ExceptionInfo) -> list[tuple[str, str | 
             kind = "check"
         else:
             kind = "exception"
-    return [("kind", kind), ("quantity", getattr(error, "quantity", None)), ("cause", getattr(error, "cause", None))]
+    properties = [("kind", kind), ("quantity", getattr(error, "quantity", None)), ("cause", getattr(error, "cause", None))]
+    if isinstance(error, ComponentUnavailable):
+        properties.append(("message", str(error)))
+    return properties
 
 
 def _reproduce_command(item: pytest.Item) -> str:
@@ -362,7 +365,7 @@ class ResultsRecorder:
             "cause": properties.get("cause"),
             "skip_reason": _skip_reason(report) if report.skipped else None,
             "duration": round(report.duration, 4),
-            "message": "" if report.passed else _failure_message(report),
+            "message": "" if report.passed else properties.get("message") or _failure_message(report),
         }
 
     def pytest_sessionfinish(self) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader.components import REPO_ROOT
 from grader.runner import run_suites
-from grader.sandbox.session import NUMPY_PRELOAD, TORCH_PRELOAD
+from grader.sandbox.session import DEFAULT_LIMITS, NUMPY_PRELOAD, TORCH_PRELOAD
 from grader.sandbox.zygote import Zygote
 
 PROFILE = "grading"
@@ -65,8 +65,8 @@ class Judge:
 
     def time_limit(self) -> float:
         """A backstop for one learner's whole run: every component's budget, and a margin."""
-        budgets = [self.limits.get(name, {}).get("component_seconds", self.limits.get("component_seconds", 300))
-                   for name in self.components]
+        default = self.limits.get("component_seconds", DEFAULT_LIMITS["component_seconds"])
+        budgets = [self.limits.get(name, {}).get("component_seconds", default) for name in self.components]
         return float(sum(budgets)) + 120
 
     def run(self, folder: Path, learner: str, logs: Path) -> dict:

@@ -52,6 +52,11 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
                        data.encode() if data else None), f"mount {target}")
 
 
+def die_with_parent() -> None:
+    """This process gets SIGKILL when the one that started it ends, however it ends."""
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def become_subreaper() -> None:
     """Orphans of this process's descendants come back to it (so none can escape being killed)."""
     _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -69,7 +74,8 @@ def probe() -> dict[str, str]:
         return features
     features["separate user id and process limit"] = "active"
     child = os.fork()
-    if child == 0:
+    if child == 0:  # exits 2 if no network namespace, 1 if no mount namespace, 0 if both work
+        code = 2
         try:
             _check(_LIBC.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)")
             code = 1
@@ -77,7 +83,7 @@ def probe() -> dict[str, str]:
             _mount("none", "/", None, MS_REC | MS_PRIVATE)
             code = 0
         except OSError:
-            code = code if "code" in locals() else 2
+            pass
         os._exit(code)
     _, status = os.waitpid(child, 0)
     code = os.waitstatus_to_exitcode(status)
@@ -95,7 +101,7 @@ def enter(folder: Path, *, uid: int | None, limits: Limits, hide: list[str], log
     os.dup2(devnull, 0)
     os.dup2(log_fd, 1)
     os.dup2(log_fd, 2)
-    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    die_with_parent()
     if features.get("network namespace (no network)") == "active":
         _check(_LIBC.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)")
     if features.get("mount namespace (hidden suites, solutions, other learners invisible)") == "active":

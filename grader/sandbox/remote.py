@@ -430,5 +430,5 @@ def remote_exception(error: dict) -> BaseException:
     if where and base is not NotImplementedError:
         message = f"{message}\n  (raised at {where[-1]})"
     exception = cls(message)
-    exception.learner_traceback = where
+    exception.learner_text, exception.learner_traceback = str(error.get("message", "")), where
     return exception

@@ -57,7 +57,7 @@ class SandboxSession:
         if not source_file.is_file():
             from grader.implementation import ComponentImportError
 
-            raise ComponentImportError(f"exercises/{component}.py is missing from the submission")
+            raise ComponentImportError(f"exercises/{component}.py does not exist in the submission")
         self._scan(component, source_file)
         limits = self.limits_for(component)
         preload = NUMPY_PRELOAD if BY_NAME[component].numpy_only else TORCH_PRELOAD
@@ -88,10 +88,6 @@ class SandboxSession:
                 assert_source_text_allowed(source, shown, BY_NAME[component])
         except SyntaxError:
             return  # the worker's import reports it, with the line
-
-    def features(self) -> dict[str, str]:
-        zygote = next(iter(self.zygotes.values()), None)
-        return zygote.features() if zygote is not None else {}
 
     def reset(self) -> None:
         for connection in self.connections.values():

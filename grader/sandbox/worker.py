@@ -125,7 +125,7 @@ class Worker:
         reply["values"] = [codec_out.encode(result)]
         bridged = codec_out.bridged
         if tree.get("op") == "call" and bridged:
-            reply["bridge"] = self.keep_graph(bridged, values, tree.get("grad_inputs", []))
+            reply["bridge"] = self.keep_graph(bridged)
         reply["sync"] = codec_out.encode_sync()
         send_message(self.sock, reply, codec_out.buffers)
 
@@ -187,7 +187,7 @@ class Worker:
         replace = {key: leaf for key, (_, leaf) in self.call_inputs.items()}
         return _replace(arguments, replace) if any(k != id(v) for k, v in replace.items()) else arguments
 
-    def keep_graph(self, outputs: list, values: list, grad_inputs: list) -> dict:
+    def keep_graph(self, outputs: list) -> dict:
         """Remember a call's graph; tell the grader which of its tensors the outputs depend on."""
         inputs = [leaf for _, leaf in self.call_inputs.values()]
         input_ids = [mirror_id for mirror_id, _ in self.call_inputs.values()]
