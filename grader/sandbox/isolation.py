@@ -120,11 +120,21 @@ def enter(folder: Path, *, uid: int | None, limits: Limits, hide: list[str], log
 
 
 def _hide_paths(folder: Path, hide: list[str]) -> None:
-    """Empty read-only folders over ``hide`` (``folder`` itself stays visible), private scratch folders."""
+    """Empty read-only folders over ``hide``, private scratch folders; what the worker needs stays visible.
+
+    Needed are the learner's ``folder`` and the Python the worker runs: the
+    interpreter, its ``sys.path`` and the grader's package (imports made after
+    the fork read them). Where one lies under a covered folder (a checkout
+    in /tmp, say), it is bound back into the cover, and nothing else of it is.
+    """
     _check(_LIBC.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
-    keep = os.open(folder, os.O_PATH | os.O_DIRECTORY)  # opened in the new namespace, so it can be bound
-    _open_the_way([sys.base_prefix, sys.prefix, *filter(os.path.isdir, sys.path), str(folder)])
+    import grader
+
+    needed = {os.path.realpath(path) for path in [sys.base_prefix, sys.prefix, *filter(os.path.isdir, sys.path),
+                                                  os.path.dirname(grader.__file__), str(folder)]}
+    _open_the_way(sorted(needed))
+    keep = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in needed}  # opened in the new namespace
     covers = [(shared, "size=64m,mode=1777", False) for shared in PRIVATE_SCRATCH if os.path.isdir(shared)]
     for path in sorted(hide, key=len):  # one inside a folder already covered (or /tmp) is gone with it
         if os.path.isdir(path) and not os.path.samefile(path, folder) and \
@@ -132,14 +142,14 @@ def _hide_paths(folder: Path, hide: list[str]) -> None:
             covers.append((path, "size=1m,mode=0755", True))
     for path, options, read_only in covers:
         _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, options)
-        inside = os.path.relpath(folder, path)
-        if not inside.startswith(".."):
-            target = os.path.join(path, inside)
+        for kept in sorted(kept for kept in keep if _within(kept, os.path.realpath(path))):
+            target = os.path.join(path, os.path.relpath(kept, os.path.realpath(path)))
             os.makedirs(target, exist_ok=True)
-            _mount(f"/proc/self/fd/{keep}", target, None, MS_BIND)
+            _mount(f"/proc/self/fd/{keep[kept]}", target, None, MS_BIND | MS_REC)
         if read_only:
             _mount("none", path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-    os.close(keep)
+    for descriptor in keep.values():
+        os.close(descriptor)
 
 
 PRIVATE_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")  # world-writable: each worker gets its own
