@@ -325,3 +325,26 @@ def test_parameters_living_in_the_worker_get_their_gradients_and_updates(torch_l
     weight.grad = None
     with pytest.raises(TypeError):
         model.step(0.5)  # the worker saw grad = None
+
+
+def test_a_covered_checkout_still_serves_the_worker(zygotes, tmp_path):
+    """Covering the whole checkout (as a private /tmp covers a clone in /tmp) hides it, but not the Python it needs."""
+    from grader.components import REPO_ROOT
+    from grader.measure import peak_allocation
+
+    package = tmp_path / "exercises"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "activations.py").write_text("def rows(n):\n    yield from range(n)\n"
+                                            "def peek(path):\n    return open(path).read()\n")
+    connection = Connection(zygotes["numpy"], package, "exercises", "activations", call_seconds=20,
+                            component_seconds=60, limits={"cpu_seconds": 60, "memory_mib": 2048},
+                            hide=[str(REPO_ROOT)], log=tmp_path / "worker.log")
+    learner = RemoteModule(connection)
+    try:
+        count, _ = peak_allocation(learner.rows, 5)  # the worker imports grader.measure now, after the fork
+        assert count == 5
+        with pytest.raises(FileNotFoundError):
+            learner.peek(str(REPO_ROOT / "tests" / "hidden" / "test_activations.py"))
+    finally:
+        connection.kill()
