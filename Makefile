@@ -29,6 +29,6 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[course,docs]"
 	$(PY) -c "import numpy, torch, torchvision, matplotlib, hypothesis, pytest, sklearn, tqdm"
 	touch $@

@@ -5,11 +5,17 @@
     fromscratch mutants [COMPONENT]      run the hidden suites against the known-wrong implementations
     fromscratch train TASK [--impl ...]  train an implementation on real data: per-epoch lines, PNG plots
     fromscratch grade SUBMISSIONS --out REPORTS  grade a cohort with the hidden suites: reports, gradebook
+
+The learner's commands (list, check, hint, watch, compare, solution, reset)
+live in ``grader.learner``, the course builders (release, nbgrader,
+gradescope) in ``grader.course``; each module adds its own subcommand through
+``register(commands)`` and imports nothing heavy until it runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -122,9 +128,26 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if any(outcome.status == "error" for outcome in outcomes) else 0
 
 
+# Modules that add subcommands: the learner's first, then the course builders, then the kit's own below.
+COMMAND_MODULES = (
+    "grader.learner.listing",      # list
+    "grader.learner.check",        # check
+    "grader.learner.hints",        # hint
+    "grader.learner.watch",        # watch
+    "grader.learner.compare",      # compare
+    "grader.learner.reference",    # solution
+    "grader.learner.reset",        # reset
+    "grader.course.release",       # release
+    "grader.course.notebooks",     # nbgrader
+    "grader.course.gradescope",    # gradescope
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fromscratch", description="Deep learning from scratch, test-driven.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(commands)
 
     command = commands.add_parser("stubs", help="generate exercises/ from solutions/")
     command.add_argument("--check", action="store_true", help="exit 1 if exercises/ is not what would be generated")

@@ -1,0 +1,1 @@
+"""The instructor's course builders: the learner edition, nbgrader, Gradescope, GitHub Classroom."""

@@ -1,0 +1,1 @@
+"""The learner's commands: list, check, hint, watch, compare, solution, reset."""

@@ -1,0 +1,8 @@
+"""`fromscratch watch`: placeholder until its module is written."""
+
+import argparse
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser("watch", help="(not built yet)")
+    command.set_defaults(run=lambda args: print("fromscratch watch: not built yet") or 2)
