@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from grader import stubs
-from grader.components import CURRICULUM, REPO_ROOT, component_named
+from grader.components import CURRICULUM, REPO_ROOT, TRAINING_TASKS, component_named
 
 
 def _stubs(args: argparse.Namespace) -> int:
@@ -149,12 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(commands)
 
-    command = commands.add_parser("stubs", help="generate exercises/ from solutions/")
+    command = commands.add_parser(
+        "stubs", help="generate exercises/ from solutions/",
+        description="Each `# BEGIN SOLUTION` ... `# END SOLUTION` region of solutions/<component>.py becomes a "
+                    "`raise NotImplementedError` pointing to the chapter; everything else is copied verbatim.")
     command.add_argument("--check", action="store_true", help="exit 1 if exercises/ is not what would be generated")
     command.add_argument("--components", nargs="+", metavar="COMPONENT", help="only these components (default: all)")
     command.set_defaults(run=_stubs)
 
-    command = commands.add_parser("selftest", help="run suites against an implementation, summarised per component")
+    command = commands.add_parser("selftest", help="run suites against an implementation, summarised per component",
+                                  description="Prints passed / failed / errors / skipped per component; exit 1 "
+                                              "if anything failed.")
     command.add_argument("--impl", default="solutions", help="exercises, solutions (default) or a submission folder")
     command.add_argument("--suites", nargs="+", default=["public"], choices=["public", "hidden"])
     command.add_argument("--components", nargs="+", metavar="COMPONENT", help="default: all, in curriculum order")
@@ -162,15 +167,22 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--profile", default="ci", help="hypothesis profile: learner, ci or grading")
     command.set_defaults(run=_selftest)
 
-    command = commands.add_parser("mutants", help="check the hidden suites catch the known-wrong implementations")
+    command = commands.add_parser("mutants", help="check the hidden suites catch the known-wrong implementations",
+                                  description="Runs the hidden suites against every mutant in tests/kit/mutants/; "
+                                              "exit 1 if one survives or a hidden test catches none.")
     command.add_argument("component", nargs="?", help="default: every component with mutants")
     command.set_defaults(run=_mutants)
 
-    from grader.training_run import TASKS
-
-    command = commands.add_parser("train", help="train an implementation on real data, print per-epoch figures, "
-                                                "write PNG plots")
-    command.add_argument("task", choices=TASKS, help="xor, moons (toy 2-D sets), mlp or cnn (MNIST), charlm "
+    command = commands.add_parser(
+        "train", help="train an implementation on real data, print per-epoch figures, write PNG plots",
+        description="Trains the implementation's own `training` module (see docs/training.md): a progress bar "
+                    "and one line per epoch.",
+        epilog="It writes curves.png (loss and accuracy per epoch), confusion.png (true against predicted "
+               "class), misclassified.png (mlp, cnn: wrongly classified digits) or decision_boundary.png (xor, "
+               "moons); charlm writes curves.png (training and validation loss) and samples.txt (text "
+               "generated at temperature 0.8, also printed). Exit status 2 when the data or the "
+               "implementation cannot be loaded, 1 when a function is not implemented yet.")
+    command.add_argument("task", choices=TRAINING_TASKS, help="xor, moons (toy 2-D sets), mlp or cnn (MNIST), charlm "
                                                      "(Tiny Shakespeare)")
     command.add_argument("--impl", default="exercises", help="exercises (default), solutions or a submission folder")
     command.add_argument("--data", default=None, metavar="DIR",
@@ -181,8 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--out", default=None, metavar="DIR", help="where the plots go (default: runs/<task>/)")
     command.set_defaults(run=_train)
 
-    command = commands.add_parser("grade", help="grade every submission of a folder with the hidden suites: "
-                                                "a report per learner, gradebook.csv, summary.html")
+    command = commands.add_parser(
+        "grade", help="grade every submission of a folder with the hidden suites: a report per learner, "
+                      "gradebook.csv, summary.html",
+        description="Learner code runs sandboxed (docs/reference.md, the sandbox); runs are parallel and "
+                    "resumable, and a regrade gives the same scores (see docs/instructor.md, grading a cohort).",
+        epilog="Exit status 2 for arguments it refuses (with what to do), 1 when grading a learner failed for "
+               "a reason of the grader's own (the next run retries that learner), 0 otherwise, refused "
+               "submissions included.")
     command.add_argument("submissions", metavar="SUBMISSIONS_DIR",
                          help="one folder, .zip or .tar.gz per learner (read, never written)")
     command.add_argument("--out", required=True, metavar="REPORTS_DIR", help="where the reports go")

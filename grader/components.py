@@ -15,6 +15,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# What `fromscratch train` can train (docs/training.md); here so the command line can list them without NumPy.
+TRAINING_TASKS = ("xor", "moons", "mlp", "cnn", "charlm")
+
 # Part 2 learner code may not run anything from these packages (however it reaches them).
 TORCH_LIBRARY_PACKAGES = ("torch.nn", "torch.optim", "torch.utils.data", "torch.utils.benchmark", "triton")
 

@@ -5,6 +5,9 @@ Loaded with ``-p grader.plugin`` (the kit's ``pyproject.toml`` adds it). It adds
 - ``--impl {exercises,solutions,PATH}``: the implementation under test;
 - ``--seed N``: the seed behind every random input (printed in the header);
 - ``--results-json FILE``: one record per test, for the kit's own tools;
+- the learner's progress: a run against the learner's own room (``--impl
+  exercises``, not sandboxed) records its public checks in the ``progress``
+  state document (``grader.learner.progress``), read by ``fromscratch list``;
 - a fixture per component (``def test_x(softmax): softmax.softmax_forward(...)``);
 - a marker per component, applied from the file name ``test_<component>.py``
   under ``public/`` or ``hidden/``, so ``pytest -m softmax`` runs one component;
@@ -81,10 +84,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", component.marker_help)
     config.addinivalue_line("markers", "cuda: needs a CUDA device; skipped with the reason when none is present")
     config.addinivalue_line("markers", "part2: every test of a Part 2 (torch) component, on every device")
-    if target := config.getoption("results_json"):
-        config.pluginmanager.register(ResultsRecorder(Path(target)), "fromscratch-results")
+    target = config.getoption("results_json")
+    progress = _progress_baseline(config)
+    if target or progress is not None:
+        config.pluginmanager.register(ResultsRecorder(Path(target) if target else None, progress),
+                                      "fromscratch-results")
     if config.getoption("sandbox"):
         _start_sandbox(config)
+
+
+def _progress_baseline(config: pytest.Config) -> dict[str, str | None] | None:
+    """For a run in the learner's own room, its modules' hashes now; None for any other run."""
+    from grader.learner import progress
+
+    impl = config.stash[_IMPL_KEY]
+    if config.getoption("sandbox") or not progress.is_learner_room(impl.folder):
+        return None
+    return progress.snapshot(impl.folder)
 
 
 def _start_sandbox(config: pytest.Config) -> None:
@@ -182,8 +198,10 @@ def _component_fixture(name: str):
                 from grader.torch_guard import assert_source_allowed
 
                 assert_source_allowed(module, BY_NAME[name])
-        except (ComponentImportError, CheckFailure) as error:
-            pytest.fail(str(error), pytrace=False)
+        except ComponentImportError as error:
+            raise ComponentUnavailable(str(error), "import") from None
+        except CheckFailure as error:
+            raise ComponentUnavailable(str(error), "forbidden") from None
         return module
 
     load.__doc__ = f"The {name} module of the implementation under test."
@@ -289,8 +307,8 @@ def rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _failure_properties(excinfo: pytest.ExceptionInfo) -> list[tuple[str, str | None]]:
-    """Why a check failed, as the grader's reports classify it (see docs/instructor.md)."""
+def _failure_properties(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> list[tuple[str, str | None]]:
+    """Why a check failed, as the grader's reports classify it (see docs/instructor.md), and how to rerun it."""
     error = excinfo.value
     kind = getattr(error, "grading_kind", None)
     if kind is None:
@@ -300,10 +318,23 @@ def _failure_properties(excinfo: pytest.ExceptionInfo) -> list[tuple[str, str | 
             kind = "check"
         else:
             kind = "exception"
-    properties = [("kind", kind), ("quantity", getattr(error, "quantity", None)), ("cause", getattr(error, "cause", None))]
+    properties = [("kind", kind), ("quantity", getattr(error, "quantity", None)), ("cause", getattr(error, "cause", None)),
+                  ("reproduce", _reproduce_command(item))]
+    if kind == "exception":
+        properties.append(("where", _learner_frame(item, excinfo)))
     if isinstance(error, ComponentUnavailable):
         properties.append(("message", str(error)))
     return properties
+
+
+def _learner_frame(item: pytest.Item, excinfo: pytest.ExceptionInfo) -> str | None:
+    """``FILE:LINE in FUNCTION``: the innermost frame of the implementation's code, where it raised."""
+    folder = item.config.stash[_IMPL_KEY].folder.resolve()
+    for entry in reversed(excinfo.traceback):
+        path = Path(entry.path)
+        if path.parent.resolve() == folder:
+            return f"{path}:{entry.lineno + 1} in {entry.name}"
+    return None
 
 
 def _reproduce_command(item: pytest.Item) -> str:
@@ -326,23 +357,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if not report.failed or component_of(item.path) is None:
         return
     if call.excinfo is not None:
-        report.user_properties.extend(_failure_properties(call.excinfo))
+        report.user_properties.extend(_failure_properties(item, call.excinfo))
     if call.excinfo is not None and (message := _not_implemented_message(call.excinfo)):
         report.longrepr = message
     report.sections.append(("fromscratch", f"reproduce: {_reproduce_command(item)}"))
 
 
 class ResultsRecorder:
-    """Writes one JSON record per test to ``--results-json`` when the session ends.
+    """Keeps one record per test; when the session ends, writes them to ``--results-json``
+    and, for a run in the learner's room, into the learner's progress.
 
     A test's outcome is the worst of its phases: an error in setup or teardown
-    makes it an ``error`` even when its call passed.
+    makes it an ``error`` even when its call passed. ``progress`` holds the
+    room's module hashes from the start of the run (see ``grader.learner.progress``).
     """
 
     SEVERITY = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path | None, progress: dict[str, str | None] | None = None):
         self.target = target
+        self.progress = progress
         self.records: dict[str, dict] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -366,10 +400,20 @@ class ResultsRecorder:
             "skip_reason": _skip_reason(report) if report.skipped else None,
             "duration": round(report.duration, 4),
             "message": "" if report.passed else properties.get("message") or _failure_message(report),
+            "where": properties.get("where"),
+            "reproduce": properties.get("reproduce"),
         }
 
     def pytest_sessionfinish(self) -> None:
-        self.target.write_text(json.dumps(list(self.records.values()), indent=1))
+        if self.target is not None:
+            self.target.write_text(json.dumps(list(self.records.values()), indent=1))
+        if self.progress is not None:
+            from grader.learner.progress import record_run
+
+            try:
+                record_run(list(self.records.values()), self.progress)
+            except OSError as error:  # the progress is a convenience: never fail a run for it
+                sys.stderr.write(f"fromscratch: could not record your progress ({error}); the results stand\n")
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.checks import CheckFailure
+from grader.components import TRAINING_TASKS as TASKS
 
 USUAL_SUSPECTS = ("the learning rate (too high diverges, too low crawls); the initialisation scale "
                   "(Kaiming: std sqrt(2 / fan_in)); gradients not averaged over the batch (the loss must be the "
                   "MEAN) or optimizer state not carried from step to step; batches not reshuffled every epoch")
 
-TASKS = ("xor", "moons", "mlp", "cnn", "charlm")
 DEFAULT_EPOCHS = {"xor": 150, "moons": 30, "mlp": 10, "cnn": 2, "charlm": 1}
 
 
