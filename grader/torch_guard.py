@@ -36,6 +36,8 @@ from grader.components import Component, Forbidden
 class ForbiddenCall(CheckFailure):
     """Learner code reached a torch call or package its component forbids."""
 
+    grading_kind = "forbidden"  # as the sandbox records it: reports say "uses something forbidden", not "wrong"
+
 
 def _in_packages(dotted: str, packages: tuple[str, ...]) -> bool:
     return any(dotted == package or dotted.startswith(package + ".") for package in packages)

@@ -54,7 +54,7 @@ def run_public_suite(component: str, impl: str = "exercises", *, seed: int = 0) 
 def run(args: argparse.Namespace) -> int:
     from grader.implementation import ImplementationError, resolve
     from grader.learner.source_check import problems
-    from grader.learner.verdict import explain, wrap_message
+    from grader.learner.verdict import describe_problems, explain
 
     component = args.component
     try:
@@ -65,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     found = problems(component, implementation.folder / f"{component}.py")
     if found:
-        print(f"{component}: fix {'this' if len(found) == 1 else 'these'} first; no check ran.\n")
-        print("\n\n".join("\n".join(wrap_message(problem, indent=0)) for problem in found))
+        print(describe_problems(component, found))
         return 1
     print(f"{component}: running its public checks against {args.impl}, seed {args.seed} ...", flush=True)
     started = time.perf_counter()

@@ -59,8 +59,11 @@ class Check:
 
 
 def explain(component: str, records: list[dict], *, elapsed: float | None = None,
-            colour: bool | None = None) -> str:
-    """The whole printout of one component's run; ``colour`` defaults to: stdout is a terminal, no NO_COLOR."""
+            colour: bool | None = None, again: str | None = None) -> str:
+    """The whole printout of one component's run; ``colour`` defaults to: stdout is a terminal, no NO_COLOR.
+
+    ``again`` is how the learner runs the checks again (default: ``fromscratch check <component>``).
+    """
     component_named(component)
     paint = painter(use_colour() if colour is None else colour)
     mine = [record for record in records if record.get("component") in (component, None)]
@@ -77,7 +80,8 @@ def explain(component: str, records: list[dict], *, elapsed: float | None = None
     first = next((check for check in checks if check.failures), None)
     if first is not None:
         lines += ["", *_explained(component, first, paint)]
-    lines += ["", *_summary(component, mine, checks, unusable, first, elapsed, paint)]
+    lines += ["", *_summary(component, mine, checks, unusable, first, elapsed, paint,
+                            again or f"run `fromscratch check {component}`")]
     return "\n".join(lines)
 
 
@@ -152,6 +156,12 @@ def _unusable_block(component: str, unusable: list[dict], total: int, paint) -> 
 
 def _without_exception_prefix(message: str) -> str:
     return re.sub(r"^(?:[\w.]+\.)?(?:CheckFailure|Failed): ", "", message.strip())
+
+
+def describe_problems(component: str, found: list[str]) -> str:
+    """What stops a module from being checked at all (``source_check.problems``), before any check runs."""
+    shown = "\n\n".join("\n".join(wrap_message(problem, indent=0)) for problem in found)
+    return f"{component}: fix {'this' if len(found) == 1 else 'these'} first; no check ran.\n\n{shown}"
 
 
 def wrap_message(text: str, indent: int) -> list[str]:
@@ -324,7 +334,7 @@ def _closest_heading(headings: list[tuple[int, str]], function: str) -> tuple[in
 
 
 def _summary(component: str, records: list[dict], checks: list[Check], unusable: list[dict],
-             first: Check | None, elapsed: float | None, paint) -> list[str]:
+             first: Check | None, elapsed: float | None, paint, rerun: str) -> list[str]:
     counted = [r for r in records if r["outcome"] != "skipped"]
     passed = sum(r["outcome"] == "passed" for r in counted)
     skipped = len(records) - len(counted)
@@ -333,7 +343,7 @@ def _summary(component: str, records: list[dict], checks: list[Check], unusable:
     lines = [paint(f"{component}: {passed} of {len(counted)} checks pass{timing}", "PASS" if all_pass else "bold")]
     if skipped:
         lines += fill(f"{skipped} more skipped: {_skip_reasons(records)}", "", "  ")
-    again = f"then run `fromscratch check {component}` again"
+    again = f"then {rerun} again"
     if unusable:
         step = f"fix {component}.py as the message above says, {again}"
     elif first is not None:
