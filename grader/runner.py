@@ -56,12 +56,8 @@ def run_suites(
     """``pytest PATHS --impl IMPL`` in a subprocess; returns its per-test records."""
     with tempfile.TemporaryDirectory(prefix="fromscratch-run-") as scratch:
         results = Path(scratch) / "results.json"
-        arguments = [
-            *map(str, paths),
-            "-p", "grader.plugin", "--impl", str(impl), "--seed", str(seed),
-            f"--hypothesis-profile={profile}", "--results-json", str(results),
-            "-p", "no:cacheprovider", "-q", "--no-header", "-rN", *(extra_args or []),
-        ]
+        arguments = pytest_arguments(paths, impl=impl, seed=seed, profile=profile, results=results,
+                                     extra_args=extra_args)
         if warm:
             returncode, output = _run_forked(arguments, Path(scratch) / "output.txt", timeout)
         else:
@@ -71,6 +67,14 @@ def run_suites(
             returncode, output = completed.returncode, completed.stdout + completed.stderr
         records = json.loads(results.read_text()) if results.exists() else []
     return SuiteRun(records, returncode, output)
+
+
+def pytest_arguments(paths: list[str | Path], *, impl: str | Path, seed: int, profile: str, results: Path,
+                     extra_args: list[str] | None = None) -> list[str]:
+    """The command line of one quiet pytest run of the kit's plugin, its records written to ``results``."""
+    return [*map(str, paths), "-p", "grader.plugin", "--impl", str(impl), "--seed", str(seed),
+            f"--hypothesis-profile={profile}", "--results-json", str(results),
+            "-p", "no:cacheprovider", "-q", "--no-header", "-rN", *(extra_args or [])]
 
 
 CHILD_ENVIRONMENT = {"PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}

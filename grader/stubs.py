@@ -93,7 +93,7 @@ def find_regions(lines: list[str], path: str) -> list[Region]:
     return regions
 
 
-def _enclosing_functions(tree: ast.Module) -> list[tuple[int, int, str]]:
+def enclosing_functions(tree: ast.Module) -> list[tuple[int, int, str]]:
     """(first line, last line, qualified name) of every function, outermost first."""
     found: list[tuple[int, int, str]] = []
 
@@ -109,7 +109,7 @@ def _enclosing_functions(tree: ast.Module) -> list[tuple[int, int, str]]:
     return found
 
 
-def _function_of(region: Region, functions: list[tuple[int, int, str]], path: str) -> str:
+def function_of(region: Region, functions: list[tuple[int, int, str]], path: str) -> str:
     # A function's last line is its last statement; the END marker may follow it.
     holders = [name for first, last, name in functions if first < region.begin < last]
     if not holders:
@@ -131,11 +131,11 @@ def make_stub(source: str, component: str, path: str) -> str:
     regions = find_regions(lines, path)
     if not regions:
         return source
-    functions = _enclosing_functions(tree)
+    functions = enclosing_functions(tree)
     out: list[str] = [HEADER.format(name=component)]
     cursor = 0
     for region in regions:
-        qualname = _function_of(region, functions, path)
+        qualname = function_of(region, functions, path)
         out.extend(lines[cursor : region.begin - 1])
         message = f"{component}.{qualname}: see docs/{component}.md"
         out.append(f"{region.indent}raise NotImplementedError(\"{message}\")\n")

@@ -110,10 +110,10 @@ def annotated(source: str, component: str, label: str) -> str:
     """The reference with line numbers; solution regions fenced and their lines marked ``>>``."""
     lines = source.splitlines()
     regions = stubs.find_regions(source.splitlines(keepends=True), label)
-    functions = stubs._enclosing_functions(ast.parse(source, filename=label))
+    functions = stubs.enclosing_functions(ast.parse(source, filename=label))
     marks: dict[int, str] = {}
     for count, region in enumerate(regions, start=1):
-        name = stubs._function_of(region, functions, label)
+        name = stubs.function_of(region, functions, label)
         marks[region.begin] = f"region {count} of {len(regions)}, in {component}.{name}"
         marks[region.end] = f"end of region {count}"
     number_width = len(str(len(lines)))

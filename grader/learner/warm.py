@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.components import REPO_ROOT
-from grader.runner import CHILD_ENVIRONMENT, PRELOAD
+from grader.runner import CHILD_ENVIRONMENT, PRELOAD, pytest_arguments
 
 # What every public run needs beyond grader.runner.PRELOAD: the tests' helpers and oracles.
 WATCH_PRELOAD = [*PRELOAD, "grader.checks", "grader.parity", "grader.torch_guard", "torch.nn.functional",
@@ -139,20 +139,12 @@ class WarmParent:
             importlib.import_module(name)
         gc.freeze()
 
-    @staticmethod
-    def pytest_arguments(paths: list[str], *, impl: str, seed: int, results: Path,
-                         profile: str = "learner") -> list[str]:
-        """The command line grader.runner.run_suites gives pytest, for one watched run."""
-        return [*paths, "-p", "grader.plugin", "--impl", impl, "--seed", str(seed),
-                f"--hypothesis-profile={profile}", "--results-json", str(results),
-                "-p", "no:cacheprovider", "-q", "--no-header", "-rN"]
-
     def start(self, paths: list[str], *, impl: str, seed: int, scratch: Path) -> Run:
         """Fork a pytest session over ``paths``; its output, results and witness files go to ``scratch``."""
         for stale in (RUNNING_FILE, IMPORTED_FILE, OUTPUT_FILE, "results.json"):
             (scratch / stale).unlink(missing_ok=True)
         results = scratch / "results.json"
-        arguments = self.pytest_arguments(paths, impl=impl, seed=seed, results=results)
+        arguments = pytest_arguments(paths, impl=impl, seed=seed, profile="learner", results=results)
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
